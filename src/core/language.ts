@@ -1,0 +1,46 @@
+/**
+ * Language negotiation (DESIGN.md "Languages"): an explicit choice wins, then the platform's
+ * locale for the user, then the community's default, then English.
+ */
+
+/** What is known about a user's language, strongest first. */
+export interface LanguageHints {
+  /** The user's own choice (`/language`). */
+  readonly explicit?: string | null;
+  /** Discord `interaction.locale`, Telegram `from.language_code`, or the terminal's `LANG`. */
+  readonly platformLocale?: string | null;
+  /** The community's default language. */
+  readonly communityDefault?: string | null;
+}
+
+/** The language every shipped text exists in. */
+export const fallbackLanguage = 'en';
+
+/**
+ * Maps a locale as platforms send it (`fr`, `fr-CA`, `pt-br`, `en_US.UTF-8`, `es-419`) to one
+ * of the supported languages, or undefined. An exact region match wins (`pt-BR`), then the base
+ * language (`fr-CA` → `fr`).
+ */
+export function matchLanguage(
+  locale: string | null | undefined,
+  supported: readonly string[],
+): string | undefined {
+  if (!locale) return undefined;
+  const cleaned = locale.trim().split('.')[0]?.split('@')[0]?.replace('_', '-') ?? '';
+  if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?$/.test(cleaned)) return undefined;
+  const [base = '', region] = cleaned.split('-');
+  const wanted = region ? `${base.toLowerCase()}-${region.toUpperCase()}` : base.toLowerCase();
+  const exact = supported.find((l) => l.toLowerCase() === wanted.toLowerCase());
+  if (exact) return exact;
+  return supported.find((l) => l.toLowerCase() === base.toLowerCase());
+}
+
+/** Picks the language to speak to a user in: always one of `supported`. */
+export function negotiateLanguage(hints: LanguageHints, supported: readonly string[]): string {
+  return (
+    matchLanguage(hints.explicit, supported) ??
+    matchLanguage(hints.platformLocale, supported) ??
+    matchLanguage(hints.communityDefault, supported) ??
+    (supported.includes(fallbackLanguage) ? fallbackLanguage : (supported[0] ?? fallbackLanguage))
+  );
+}

@@ -1,0 +1,104 @@
+import { encodeAction } from './actions.js';
+import type { Catalog } from './catalog.js';
+import type { Guide } from './guide.js';
+import type { GuideStatus, Progress } from './progress.js';
+import { text, type Text, type TextKey } from './text.js';
+import type { Button, Screen } from './view.js';
+import { guideTitle } from './walkthrough-view.js';
+
+/** The mark shown beside a guide in lists (DESIGN.md: ✅ completed, 🔁 re-check, ▶️ in progress). */
+export const statusMarks: Record<GuideStatus, string> = {
+  not_started: '▫️',
+  in_progress: '▶️',
+  completed: '✅',
+  needs_recheck: '🔁',
+};
+
+/** The guide list: one button per guide, marked with the user's status in it. */
+export function guideListScreen(
+  catalog: Catalog,
+  statuses: ReadonlyMap<string, GuideStatus>,
+  notice?: Text,
+): Screen {
+  return {
+    title: text('ui:guides.title'),
+    ...(notice ? { notice } : {}),
+    body: [text('ui:guides.intro')],
+    buttons: catalog.guides.map((guide) => [
+      {
+        type: 'action',
+        label: text('ui:guides.item', {
+          mark: statusMarks[statuses.get(guide.id) ?? 'not_started'],
+          title: guideTitle(guide),
+        }),
+        action: encodeAction({ type: 'open', guideId: guide.id }),
+      },
+    ]),
+  };
+}
+
+/** One line of the status checklist for a guide. */
+function statusLine(guide: Guide, progress: Progress): Text {
+  const state =
+    progress.status === 'in_progress'
+      ? text('ui:status.in_progress', { current: progress.cursor + 1, total: guide.steps.length })
+      : text(`ui:status.${progress.status}`);
+  return text('ui:status.line', {
+    mark: statusMarks[progress.status],
+    title: guideTitle(guide),
+    state,
+  });
+}
+
+/** The user's checklist across every guide they have opened. */
+export function statusScreen(catalog: Catalog, progresses: readonly Progress[]): Screen {
+  const opened = progresses
+    .filter((p) => p.status !== 'not_started')
+    .flatMap((p) => {
+      const guide = catalog.get(p.guideId);
+      return guide ? [{ guide, progress: p }] : [];
+    });
+  const body =
+    opened.length === 0
+      ? [text('ui:status.empty')]
+      : opened.map(({ guide, progress }) => statusLine(guide, progress));
+  const resume: Button[][] = opened
+    .filter(({ progress }) => progress.status !== 'completed')
+    .map(({ guide }) => [
+      {
+        type: 'action',
+        label: guideTitle(guide),
+        action: encodeAction({ type: 'open', guideId: guide.id }),
+      },
+    ]);
+  return {
+    title: text('ui:status.title'),
+    body,
+    buttons: [
+      ...resume,
+      [
+        {
+          type: 'action',
+          label: text('ui:buttons.guides'),
+          action: encodeAction({ type: 'guides' }),
+        },
+      ],
+    ],
+  };
+}
+
+/** The language picker: each language by its own name. */
+export function languageScreen(languages: readonly string[], notice?: Text): Screen {
+  return {
+    title: text('ui:language.title'),
+    ...(notice ? { notice } : {}),
+    body: [text('ui:language.body')],
+    buttons: [
+      languages.map((language) => ({
+        type: 'action' as const,
+        label: text(`ui:languageNames.${language}` as TextKey),
+        action: encodeAction({ type: 'language', language }),
+      })),
+    ],
+  };
+}
