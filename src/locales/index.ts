@@ -1,0 +1,20 @@
+import enGuides from './en/guides.json' with { type: 'json' };
+import enUi from './en/ui.json' with { type: 'json' };
+import frGuides from './fr/guides.json' with { type: 'json' };
+import frUi from './fr/ui.json' with { type: 'json' };
+
+/**
+ * Every shipped language's resources, by namespace: `ui` for the interface, `guides` for the
+ * words of each guide (keyed by guide id, then step id). To add a language, add its folder with
+ * both files and one line here; the locale test then checks it has every key of English.
+ */
+export const resources = {
+  en: { ui: enUi, guides: enGuides },
+  fr: { ui: frUi, guides: frGuides },
+} as const;
+
+/** The shipped languages, English first. */
+export const supportedLanguages = Object.keys(resources) as (keyof typeof resources)[];
+
+/** The English resources, the reference every other language must match. */
+export type ReferenceResources = (typeof resources)['en'];
