@@ -1,0 +1,50 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The schema, as numbered, append-only migrations. Migration N brings a database from
+ * `user_version` N-1 to N. Never edit a released migration: add the next one.
+ */
+export const migrations: ReadonlyArray<(db: Database) => void> = [
+  // 1: users, their progress per guide, and their reminders.
+  (db) => {
+    db.exec(`
+      CREATE TABLE users (
+        id               INTEGER PRIMARY KEY,
+        platform         TEXT    NOT NULL CHECK (platform IN ('console', 'telegram', 'discord')),
+        platform_user_id TEXT    NOT NULL,
+        language_choice  TEXT,
+        language         TEXT    NOT NULL,
+        cadence          TEXT    NOT NULL DEFAULT 'default' CHECK (cadence IN ('default', 'long', 'never')),
+        dm_ok            INTEGER NOT NULL DEFAULT 1 CHECK (dm_ok IN (0, 1)),
+        created_at       INTEGER NOT NULL,
+        last_seen_at     INTEGER NOT NULL,
+        UNIQUE (platform, platform_user_id)
+      ) STRICT;
+
+      CREATE TABLE progress (
+        user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        guide_id      TEXT    NOT NULL,
+        state         TEXT    NOT NULL CHECK (json_valid(state)),
+        status        TEXT    NOT NULL,
+        guide_version INTEGER NOT NULL,
+        origin        TEXT,
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (user_id, guide_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX progress_by_guide ON progress (guide_id, status);
+
+      CREATE TABLE reminders (
+        user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        guide_id    TEXT    NOT NULL,
+        kind        TEXT    NOT NULL CHECK (kind IN ('recheck', 'changed')),
+        due_at      INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER,
+        lease_owner TEXT,
+        last_error  TEXT,
+        PRIMARY KEY (user_id, guide_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX reminders_due ON reminders (due_at);
+    `);
+  },
+];
