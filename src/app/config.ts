@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { parseDuration } from '../core/schedule.js';
+
+/** A configuration value is missing or malformed: the message says which and how to fix it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const optional = (schema: z.ZodString) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const url = (name: string) =>
+  z
+    .string()
+    .url(`${name} must be a full address such as https://example.org`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const schema = z.object({
+  DATABASE_PATH: z.string().min(1).default('data/optout.sqlite'),
+  REMINDER_INTERVAL: z
+    .string()
+    .default('30d')
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `REMINDER_INTERVAL="${value}" is not a duration: use a number and a unit, like 45s, 10m, 12h or 30d`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  TELEGRAM_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(
+        /^[0-9]+:[A-Za-z0-9_-]+$/,
+        'TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters): copy it again from @BotFather',
+      ),
+  ),
+  TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT').default('https://api.telegram.org'),
+  DISCORD_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]{20,}$/,
+        'DISCORD_BOT_TOKEN does not look like a bot token: copy it again from the Developer Portal (Bot › Reset Token)',
+      ),
+  ),
+  DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
+  DISCORD_GUILD_ID: optional(
+    z.string().regex(/^[0-9]{15,21}$/, 'DISCORD_GUILD_ID must be a server id (15 to 21 digits)'),
+  ),
+});
+
+/** The validated configuration. */
+export type Config = z.output<typeof schema>;
+
+/**
+ * Reads the configuration from environment variables (see `.env.example`).
+ *
+ * @throws ConfigError with one line per problem, each saying how to fix it.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => issue.message));
+}

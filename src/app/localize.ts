@@ -1,0 +1,87 @@
+import type { i18n as I18n, TOptions } from 'i18next';
+import { isText, type RelativeTime, type Text, type TextParam } from '../core/text.js';
+import type { Button, Screen } from '../core/view.js';
+
+/** How a platform shows a moment relative to now. */
+export type TimeStyle =
+  /** "in 30 days", in the user's language (Telegram, terminal). */
+  | 'words'
+  /** Discord's `<t:unix:R>` timestamp, which each client shows in its own language and zone. */
+  | 'discord';
+
+/** A button with its label in words. */
+export type LocalizedButton =
+  | { readonly type: 'action'; readonly label: string; readonly action: string }
+  | { readonly type: 'link'; readonly label: string; readonly url: string };
+
+/** A {@link Screen} in one language: plain text, to be formatted (and escaped) by the adapter. */
+export interface LocalizedScreen {
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly progress?: string;
+  readonly notice?: string;
+  readonly body: readonly string[];
+  readonly buttons: readonly (readonly LocalizedButton[])[];
+}
+
+/** Translates texts and screens into one language, in a platform's time style. */
+export interface Localizer {
+  text(value: Text, language: string): string;
+  screen(screen: Screen, language: string): LocalizedScreen;
+}
+
+const units = [
+  { unit: 'days', ms: 86_400_000 },
+  { unit: 'hours', ms: 3_600_000 },
+  { unit: 'minutes', ms: 60_000 },
+  { unit: 'seconds', ms: 1_000 },
+] as const;
+
+/** Creates a {@link Localizer} over an i18next instance made by `createI18n`. */
+export function createLocalizer(i18n: I18n, time: TimeStyle): Localizer {
+  // Keys are typed where they are made (core `TextKey`); guide and label keys come from data
+  // files and are checked when the catalog loads, so here a key is a plain string.
+  const t = i18n.t.bind(i18n) as unknown as (key: string, options: TOptions) => string;
+  const translate = (key: string, language: string, options: TOptions): string =>
+    t(key, { ...options, lng: language });
+
+  const relative = ({ at, from }: RelativeTime, language: string): string => {
+    if (time === 'discord') return `<t:${Math.floor(at / 1000)}:R>`;
+    const diff = at - from;
+    const match = units.find((u) => diff >= u.ms);
+    if (!match) return translate('ui:time.now', language, {});
+    const duration = translate(`ui:duration.${match.unit}`, language, {
+      count: Math.round(diff / match.ms),
+    });
+    return translate('ui:time.in', language, { duration });
+  };
+
+  const param = (value: TextParam, language: string): string | number => {
+    if (typeof value === 'string' || typeof value === 'number') return value;
+    return isText(value) ? text(value, language) : relative(value, language);
+  };
+
+  const text = (value: Text, language: string): string => {
+    const params = Object.fromEntries(
+      Object.entries(value.params ?? {}).map(([name, p]) => [name, param(p, language)]),
+    );
+    return translate(value.key, language, params);
+  };
+
+  const button = (b: Button, language: string): LocalizedButton =>
+    b.type === 'action'
+      ? { type: 'action', label: text(b.label, language), action: b.action }
+      : { type: 'link', label: text(b.label, language), url: b.url };
+
+  return {
+    text,
+    screen: (screen, language) => ({
+      title: text(screen.title, language),
+      ...(screen.subtitle ? { subtitle: text(screen.subtitle, language) } : {}),
+      ...(screen.progress ? { progress: screen.progress } : {}),
+      ...(screen.notice ? { notice: text(screen.notice, language) } : {}),
+      body: screen.body.map((t) => text(t, language)),
+      buttons: screen.buttons.map((row) => row.map((b) => button(b, language))),
+    }),
+  };
+}

@@ -1,0 +1,343 @@
+import { decodeAction, type Action } from '../core/actions.js';
+import type { Catalog } from '../core/catalog.js';
+import type { Guide } from '../core/guide.js';
+import { negotiateLanguage } from '../core/language.js';
+import { guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
+import { assertNever } from '../core/never.js';
+import type { Repositories, Store, UserKey, UserRecord } from '../core/ports.js';
+import { restoreProgress, type GuideStatus, type Progress } from '../core/progress.js';
+import type { Intervals } from '../core/schedule.js';
+import { text } from '../core/text.js';
+import type { Screen } from '../core/view.js';
+import { transition, type WalkthroughEvent } from '../core/walkthrough.js';
+
+/** Who did something: the user, and what their platform says about their language. */
+export interface Actor extends UserKey {
+  /** Discord `interaction.locale`, Telegram `language_code`, the terminal's `LANG`. */
+  readonly locale?: string | null;
+}
+
+/** What to show the user, and in which language. */
+export interface Reply {
+  readonly language: string;
+  readonly screen: Screen;
+  /** Which guide the screen belongs to, when it is a walkthrough screen. */
+  readonly guideId?: string;
+  /** Things that happened, for logs and metrics. */
+  readonly events: readonly ServiceEvent[];
+}
+
+/** Notable outcomes of a request. */
+export type ServiceEvent =
+  | { readonly type: 'started'; readonly guideId: string }
+  | { readonly type: 'completed'; readonly guideId: string; readonly version: number }
+  | { readonly type: 'rejected'; readonly reason: string }
+  | { readonly type: 'progressReset'; readonly guideId: string };
+
+/** What the service needs; passed in by the composition root (`src/main.ts`). */
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly now: () => number;
+  readonly intervals: Intervals;
+  readonly languages: readonly string[];
+}
+
+/** Options when opening a guide. */
+export interface OpenOptions {
+  /** The community the walkthrough is started from, e.g. `discord:<guild id>`. */
+  readonly origin?: string | null;
+}
+
+/**
+ * The application service: the one imperative shell every adapter calls with "this user did
+ * this". Each call loads what it needs, applies the pure core, saves the result and its
+ * effects in one transaction, and returns the screen to show. Nothing here knows a platform.
+ */
+export interface WalkthroughService {
+  /** Opens (starts, resumes or shows) a guide. An unknown id shows the guide list with a note. */
+  openGuide(actor: Actor, guideId: string, options?: OpenOptions): Promise<Reply>;
+  /** Handles a button press with its raw action id. Never throws for bad ids. */
+  press(actor: Actor, actionId: string): Promise<Reply>;
+  guides(actor: Actor): Promise<Reply>;
+  status(actor: Actor): Promise<Reply>;
+  languageMenu(actor: Actor): Promise<Reply>;
+  /** Sets the user's language; an unsupported one shows the language menu again. */
+  setLanguage(actor: Actor, language: string): Promise<Reply>;
+  /** The language to use with this user now. */
+  languageOf(actor: Actor): Promise<string>;
+  /** Records whether the platform lets the bot write to the user (blocked bot, closed DMs). */
+  setReachable(key: UserKey, reachable: boolean): Promise<void>;
+}
+
+/** Creates the {@link WalkthroughService}. */
+export function createWalkthroughService(deps: ServiceDeps): WalkthroughService {
+  const { store, catalog, now, intervals, languages } = deps;
+
+  /** Finds or creates the user, and settles the language to speak. */
+  async function enter(
+    repos: Repositories,
+    actor: Actor,
+  ): Promise<{ user: UserRecord; language: string }> {
+    const key: UserKey = { platform: actor.platform, platformUserId: actor.platformUserId };
+    const existing = await repos.users.find(key);
+    const language = negotiateLanguage(
+      { explicit: existing?.languageChoice, platformLocale: actor.locale },
+      languages,
+    );
+    const user = await repos.users.touch(key, now(), language);
+    if (user.language !== language) await repos.users.update(user.id, { language });
+    return { user: { ...user, language }, language };
+  }
+
+  async function loadProgress(repos: Repositories, user: UserRecord, guide: Guide) {
+    const record = await repos.progress.get(user.id, guide.id);
+    const restored = restoreProgress(record?.state, guide, now());
+    return { ...restored, origin: record?.origin ?? null, exists: record !== undefined };
+  }
+
+  /** Applies a walkthrough event to one guide and saves everything it implies. */
+  async function step(
+    repos: Repositories,
+    user: UserRecord,
+    language: string,
+    guide: Guide,
+    event: WalkthroughEvent,
+    origin: string | null = null,
+  ): Promise<Reply> {
+    const loaded = await loadProgress(repos, user, guide);
+    const reminder = await repos.reminders.get(user.id, guide.id);
+    const before = loaded.progress.status;
+    const result = transition(loaded.progress, event, {
+      now: now(),
+      guide,
+      cadence: user.cadence,
+      intervals,
+      reminderAt: reminder?.dueAt ?? null,
+    });
+    const events: ServiceEvent[] =
+      loaded.outcome === 'reset' && loaded.exists
+        ? [{ type: 'progressReset', guideId: guide.id }]
+        : [];
+    let screen: Screen | undefined;
+    for (const effect of result.effects) {
+      switch (effect.type) {
+        case 'render':
+          screen = effect.screen;
+          break;
+        case 'scheduleReminder':
+          await repos.reminders.schedule(user.id, effect.guideId, 'recheck', effect.at);
+          break;
+        case 'cancelReminder':
+          await repos.reminders.cancel(user.id, effect.guideId);
+          break;
+        case 'setCadence':
+          await repos.users.update(user.id, { cadence: effect.cadence });
+          break;
+        case 'completed':
+          events.push({ type: 'completed', guideId: effect.guideId, version: effect.version });
+          break;
+        default:
+          assertNever(effect);
+      }
+    }
+    if (result.type === 'accepted') {
+      await repos.progress.put({
+        userId: user.id,
+        guideId: guide.id,
+        state: result.state,
+        status: result.state.status,
+        guideVersion: result.state.guideVersion,
+        origin: loaded.origin ?? origin,
+        updatedAt: result.state.updatedAt,
+      });
+      if (before === 'not_started' && result.state.status === 'in_progress') {
+        events.push({ type: 'started', guideId: guide.id });
+      }
+    } else {
+      events.push({ type: 'rejected', reason: result.reason });
+    }
+    if (screen === undefined) throw new Error('the walkthrough produced no screen'); // every result renders
+    return { language, screen, guideId: guide.id, events };
+  }
+
+  async function statuses(repos: Repositories, user: UserRecord): Promise<Progress[]> {
+    const records = await repos.progress.list(user.id);
+    return records.flatMap((record) => {
+      const guide = catalog.get(record.guideId);
+      return guide ? [restoreProgress(record.state, guide, now()).progress] : [];
+    });
+  }
+
+  async function guideList(
+    repos: Repositories,
+    user: UserRecord,
+    language: string,
+    notice?: Parameters<typeof guideListScreen>[2],
+  ): Promise<Reply> {
+    const map = new Map<string, GuideStatus>(
+      (await statuses(repos, user)).map((p) => [p.guideId, p.status]),
+    );
+    return {
+      language,
+      screen: guideListScreen(catalog, map, notice),
+      events: notice ? [{ type: 'rejected', reason: notice.key }] : [],
+    };
+  }
+
+  /** A button we cannot act on: show where the user is, with "this button is out of date". */
+  async function outOfDate(
+    repos: Repositories,
+    user: UserRecord,
+    language: string,
+  ): Promise<Reply> {
+    const open = (await statuses(repos, user))
+      .filter((p) => p.status === 'in_progress')
+      .sort((a, b) => b.updatedAt - a.updatedAt)[0];
+    const guide = open && catalog.get(open.guideId);
+    if (guide) {
+      const reply = await step(repos, user, language, guide, { type: 'start' });
+      return {
+        ...reply,
+        screen: { ...reply.screen, notice: text('ui:rejected.staleButton') },
+        events: [{ type: 'rejected', reason: 'staleButton' }],
+      };
+    }
+    return guideList(repos, user, language, text('ui:rejected.staleButton'));
+  }
+
+  async function act(
+    repos: Repositories,
+    user: UserRecord,
+    language: string,
+    action: Action,
+    actor: Actor,
+  ): Promise<Reply> {
+    const guideOf = (id: string) => catalog.get(id);
+    switch (action.type) {
+      case 'open': {
+        const guide = guideOf(action.guideId);
+        return guide
+          ? step(repos, user, language, guide, { type: 'start' })
+          : outOfDate(repos, user, language);
+      }
+      case 'step': {
+        const guide = guideOf(action.guideId);
+        if (!guide) return outOfDate(repos, user, language);
+        return step(repos, user, language, guide, {
+          type: 'move',
+          move: action.move,
+          step: action.step,
+          version: action.version,
+        });
+      }
+      case 'restart': {
+        const guide = guideOf(action.guideId);
+        if (!guide) return outOfDate(repos, user, language);
+        return step(repos, user, language, guide, { type: 'restart', version: action.version });
+      }
+      case 'cadence': {
+        const guide = guideOf(action.guideId);
+        if (!guide) return outOfDate(repos, user, language);
+        return step(repos, user, language, guide, {
+          type: 'chooseCadence',
+          cadence: action.cadence,
+        });
+      }
+      case 'reminder': {
+        const guide = guideOf(action.guideId);
+        if (!guide) return outOfDate(repos, user, language);
+        return step(repos, user, language, guide, {
+          type: 'reminderAnswer',
+          answer: action.answer,
+        });
+      }
+      case 'language':
+        return chooseLanguage(repos, user, action.language, actor);
+      case 'guides':
+        return guideList(repos, user, language);
+      case 'status':
+        return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
+      default:
+        return assertNever(action);
+    }
+  }
+
+  async function chooseLanguage(
+    repos: Repositories,
+    user: UserRecord,
+    wanted: string,
+    actor: Actor,
+  ): Promise<Reply> {
+    const language = languages.find((l) => l.toLowerCase() === wanted.toLowerCase());
+    if (language === undefined) {
+      const current = negotiateLanguage(
+        { explicit: user.languageChoice, platformLocale: actor.locale },
+        languages,
+      );
+      return {
+        language: current,
+        screen: languageScreen(languages),
+        events: [{ type: 'rejected', reason: 'unknownLanguage' }],
+      };
+    }
+    await repos.users.update(user.id, { languageChoice: language, language });
+    return {
+      language,
+      screen: { ...languageScreen(languages), notice: text('ui:language.changed') },
+      events: [],
+    };
+  }
+
+  const run = <T>(work: (repos: Repositories) => Promise<T>): Promise<T> => store.transaction(work);
+
+  return {
+    openGuide: (actor, guideId, options) =>
+      run(async (repos) => {
+        const { user, language } = await enter(repos, actor);
+        const guide = catalog.get(guideId);
+        if (!guide) return guideList(repos, user, language, text('ui:rejected.unknownGuide'));
+        return step(repos, user, language, guide, { type: 'start' }, options?.origin ?? null);
+      }),
+    press: (actor, actionId) =>
+      run(async (repos) => {
+        const { user, language } = await enter(repos, actor);
+        const decoded = decodeAction(actionId);
+        if (decoded.type === 'invalid') return outOfDate(repos, user, language);
+        return act(repos, user, language, decoded.action, actor);
+      }),
+    guides: (actor) =>
+      run(async (repos) => {
+        const { user, language } = await enter(repos, actor);
+        return guideList(repos, user, language);
+      }),
+    status: (actor) =>
+      run(async (repos) => {
+        const { user, language } = await enter(repos, actor);
+        return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
+      }),
+    languageMenu: (actor) =>
+      run(async (repos) => {
+        const { language } = await enter(repos, actor);
+        return { language, screen: languageScreen(languages), events: [] };
+      }),
+    setLanguage: (actor, wanted) =>
+      run(async (repos) => {
+        const { user } = await enter(repos, actor);
+        return chooseLanguage(repos, user, wanted, actor);
+      }),
+    languageOf: (actor) =>
+      run(async (repos) => {
+        const existing = await repos.users.find(actor);
+        return negotiateLanguage(
+          { explicit: existing?.languageChoice, platformLocale: actor.locale },
+          languages,
+        );
+      }),
+    setReachable: (key, reachable) =>
+      run(async (repos) => {
+        const user = await repos.users.find(key);
+        if (user && user.dmOk !== reachable) await repos.users.update(user.id, { dmOk: reachable });
+      }),
+  };
+}
