@@ -1,0 +1,128 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../src/store/database.js';
+import { migrations } from '../../src/store/migrations.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
+import { useTempDir } from '../helpers/temp.js';
+
+const key = { platform: 'telegram', platformUserId: '42' } as const;
+
+describe('database', () => {
+  const tmp = useTempDir();
+
+  it('creates every table from an empty file, in WAL mode with strict tables', () => {
+    const db = openDatabase(join(tmp(), 'nested', 'fresh.sqlite'));
+    expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db
+      .prepare<[], { name: string; strict: number }>(
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+      )
+      .all();
+    expect(tables.map((t) => t.name).sort()).toEqual(['progress', 'reminders', 'users']);
+    expect(tables.every((t) => t.strict === 1)).toBe(true);
+    db.close();
+  });
+
+  it('applies migration 1 on a real file and records its version', () => {
+    const path = join(tmp(), 'm1.sqlite');
+    const raw = new BetterSqlite3(path);
+    expect(raw.pragma('user_version', { simple: true })).toBe(0);
+    raw.close();
+    const db = openDatabase(path);
+    expect(migrations.length).toBe(schemaVersion);
+    expect(
+      db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'reminders_due'").get(),
+    ).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('keeps data when reopened, and migrating again changes nothing', async () => {
+    const path = join(tmp(), 'keep.sqlite');
+    const first = createSqliteStore(openDatabase(path));
+    await first.transaction(async (repos) => {
+      const user = await repos.users.touch(key, 1, 'fr');
+      await repos.progress.put({
+        userId: user.id,
+        guideId: 'x-grok',
+        state: { a: 1 },
+        status: 'in_progress',
+        guideVersion: 1,
+        origin: null,
+        updatedAt: 1,
+      });
+      await repos.reminders.schedule(user.id, 'x-grok', 'recheck', 500);
+    });
+    first.close();
+    const second = createSqliteStore(openDatabase(path));
+    const found = await second.transaction(async (repos) => {
+      const user = await repos.users.find(key);
+      return {
+        user,
+        progress: await repos.progress.get(user!.id, 'x-grok'),
+        reminder: await repos.reminders.get(user!.id, 'x-grok'),
+      };
+    });
+    second.close();
+    expect(found.user).toMatchObject({ language: 'fr', cadence: 'default', dmOk: true });
+    expect(found.progress?.state).toEqual({ a: 1 });
+    expect(found.reminder).toMatchObject({ dueAt: 500, kind: 'recheck', attempts: 0 });
+  });
+
+  it('refuses a database written by a newer build, with a clear message', () => {
+    const path = join(tmp(), 'newer.sqlite');
+    const raw = new BetterSqlite3(path);
+    raw.pragma(`user_version = ${schemaVersion + 3}`);
+    raw.close();
+    expect(() => openDatabase(path)).toThrow(DatabaseTooNewError);
+    expect(() => openDatabase(path)).toThrow(
+      `has schema version ${schemaVersion + 3}, newer than this build supports (${schemaVersion}). Did you roll back`,
+    );
+  });
+
+  it('rolls a failed transaction back entirely', async () => {
+    const store = createSqliteStore(openDatabase(join(tmp(), 'rollback.sqlite')));
+    await expect(
+      store.transaction(async (repos) => {
+        await repos.users.touch(key, 1, 'en');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.transaction((repos) => repos.users.find(key))).toBeUndefined();
+    store.close();
+  });
+
+  it('never interleaves concurrent transactions', async () => {
+    const store = createSqliteStore(openDatabase(join(tmp(), 'serial.sqlite')));
+    const order: string[] = [];
+    const slow = store.transaction(async (repos) => {
+      order.push('a:start');
+      await repos.users.touch(key, 1, 'en');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('a:end');
+    });
+    const fast = store.transaction(() => {
+      order.push('b:start');
+      return Promise.resolve();
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['a:start', 'a:end', 'b:start']);
+    store.close();
+  });
+
+  it('reads a corrupt progress row as unknown state instead of crashing', async () => {
+    const db = openDatabase(join(tmp(), 'corrupt.sqlite'));
+    const store = createSqliteStore(db);
+    const userId = await store.transaction(
+      async (repos) => (await repos.users.touch(key, 1, 'en')).id,
+    );
+    db.prepare(
+      "INSERT INTO progress (user_id, guide_id, state, status, guide_version, updated_at) VALUES (?, 'x-grok', '\"oops\"', 'in_progress', 1, 1)",
+    ).run(userId);
+    const record = await store.transaction((repos) => repos.progress.get(userId, 'x-grok'));
+    expect(record?.state).toBe('oops');
+    store.close();
+  });
+});
