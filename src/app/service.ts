@@ -7,7 +7,7 @@ import { assertNever } from '../core/never.js';
 import type { Repositories, Store, UserKey, UserRecord } from '../core/ports.js';
 import { restoreProgress, type GuideStatus, type Progress } from '../core/progress.js';
 import type { Intervals } from '../core/schedule.js';
-import { text } from '../core/text.js';
+import { text, type Text } from '../core/text.js';
 import type { Screen } from '../core/view.js';
 import { transition, type WalkthroughEvent } from '../core/walkthrough.js';
 
@@ -15,6 +15,11 @@ import { transition, type WalkthroughEvent } from '../core/walkthrough.js';
 export interface Actor extends UserKey {
   /** Discord `interaction.locale`, Telegram `language_code`, the terminal's `LANG`. */
   readonly locale?: string | null;
+  /**
+   * Set when this request proves the bot can write to the user (a Telegram private chat, a
+   * Discord DM): a user marked unreachable becomes reachable again.
+   */
+  readonly reachable?: boolean;
 }
 
 /** What to show the user, and in which language. */
@@ -59,7 +64,8 @@ export interface WalkthroughService {
   openGuide(actor: Actor, guideId: string, options?: OpenOptions): Promise<Reply>;
   /** Handles a button press with its raw action id. Never throws for bad ids. */
   press(actor: Actor, actionId: string): Promise<Reply>;
-  guides(actor: Actor): Promise<Reply>;
+  /** The guide list; with `welcome`, introduced as the first thing a new user sees. */
+  guides(actor: Actor, options?: { readonly welcome?: boolean }): Promise<Reply>;
   status(actor: Actor): Promise<Reply>;
   languageMenu(actor: Actor): Promise<Reply>;
   /** Sets the user's language; an unsupported one shows the language menu again. */
@@ -86,8 +92,11 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       languages,
     );
     const user = await repos.users.touch(key, now(), language);
-    if (user.language !== language) await repos.users.update(user.id, { language });
-    return { user: { ...user, language }, language };
+    const dmOk = user.dmOk || actor.reachable === true;
+    if (user.language !== language || user.dmOk !== dmOk) {
+      await repos.users.update(user.id, { language, dmOk });
+    }
+    return { user: { ...user, language, dmOk }, language };
   }
 
   async function loadProgress(repos: Repositories, user: UserRecord, guide: Guide) {
@@ -173,14 +182,15 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     repos: Repositories,
     user: UserRecord,
     language: string,
-    notice?: Parameters<typeof guideListScreen>[2],
+    notice?: Text,
+    welcome = false,
   ): Promise<Reply> {
     const map = new Map<string, GuideStatus>(
       (await statuses(repos, user)).map((p) => [p.guideId, p.status]),
     );
     return {
       language,
-      screen: guideListScreen(catalog, map, notice),
+      screen: guideListScreen(catalog, map, { ...(notice ? { notice } : {}), welcome }),
       events: notice ? [{ type: 'rejected', reason: notice.key }] : [],
     };
   }
@@ -306,10 +316,10 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
         if (decoded.type === 'invalid') return outOfDate(repos, user, language);
         return act(repos, user, language, decoded.action, actor);
       }),
-    guides: (actor) =>
+    guides: (actor, options) =>
       run(async (repos) => {
         const { user, language } = await enter(repos, actor);
-        return guideList(repos, user, language);
+        return guideList(repos, user, language, undefined, options?.welcome ?? false);
       }),
     status: (actor) =>
       run(async (repos) => {

@@ -18,12 +18,12 @@ export const statusMarks: Record<GuideStatus, string> = {
 export function guideListScreen(
   catalog: Catalog,
   statuses: ReadonlyMap<string, GuideStatus>,
-  notice?: Text,
+  options: { readonly notice?: Text; readonly welcome?: boolean } = {},
 ): Screen {
   return {
-    title: text('ui:guides.title'),
-    ...(notice ? { notice } : {}),
-    body: [text('ui:guides.intro')],
+    title: text(options.welcome ? 'ui:welcome.title' : 'ui:guides.title'),
+    ...(options.notice ? { notice: options.notice } : {}),
+    body: options.welcome ? [text('ui:welcome.body'), text('ui:guides.intro')] : [text('ui:guides.intro')],
     buttons: catalog.guides.map((guide) => [
       {
         type: 'action',
@@ -84,6 +84,15 @@ export function statusScreen(catalog: Catalog, progresses: readonly Progress[]):
         },
       ],
     ],
+  };
+}
+
+/** Help: what the bot does and its commands on this platform. */
+export function helpScreen(platform: 'telegram' | 'discord' | 'console'): Screen {
+  return {
+    title: text('ui:help.title'),
+    body: [text('ui:welcome.body'), text(`ui:help.${platform}`), text('ui:help.privacy')],
+    buttons: [[{ type: 'action', label: text('ui:buttons.guides'), action: encodeAction({ type: 'guides' }) }]],
   };
 }
 
