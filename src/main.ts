@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog, CatalogError } from './app/catalog-loader.js';
-import { ConfigError, loadConfig } from './app/config.js';
+import { ConfigError, loadConfig, type Config } from './app/config.js';
 import { createI18n } from './app/i18n.js';
 import { createLocalizer } from './app/localize.js';
-import { createLogger } from './app/logger.js';
-import { createWalkthroughService } from './app/service.js';
+import { createLogger, type Logger } from './app/logger.js';
+import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
+import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { longIntervalMs } from './core/schedule.js';
 import { supportedLanguages } from './locales/index.js';
 import { DatabaseTooNewError, openDatabase } from './store/database.js';
@@ -74,13 +75,66 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       });
       return 0;
     }
-    log.error(
-      'The Telegram and Discord adapters are not part of this build yet; unset the tokens to use the terminal.',
-    );
-    return 1;
+    return await runBots({ config, log, service, i18n });
   } finally {
     store.close();
   }
+}
+
+/**
+ * Runs the configured platform adapters until a shutdown signal (exit code 0) or a fatal
+ * platform error such as a second instance on the same Telegram token (exit code 1).
+ */
+async function runBots(deps: {
+  config: Config;
+  log: Logger;
+  service: WalkthroughService;
+  i18n: ReturnType<typeof createI18n>;
+}): Promise<number> {
+  const { config, log, service, i18n } = deps;
+  const running: { name: string; stop: () => Promise<void>; stopped: Promise<void> }[] = [];
+  if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+    const telegram = await startTelegram({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      service,
+      localizer: createLocalizer(i18n, 'words'),
+      languages: supportedLanguages,
+      log,
+    });
+    running.push({ name: 'telegram', ...telegram });
+  }
+  if (config.DISCORD_BOT_TOKEN !== undefined) {
+    log.warn('DISCORD_BOT_TOKEN is set, but the Discord adapter is not part of this build yet.');
+  }
+  const signal = new Promise<'signal'>((resolve) => {
+    process.once('SIGINT', () => resolve('signal'));
+    process.once('SIGTERM', () => resolve('signal'));
+  });
+  const failure = Promise.race(
+    running.map((bot) =>
+      bot.stopped.then(
+        () => ({ bot: bot.name, error: undefined as unknown }),
+        (error: unknown) => ({ bot: bot.name, error }),
+      ),
+    ),
+  );
+  const outcome = await Promise.race([signal, failure]);
+  await Promise.all(
+    running.map((bot) =>
+      bot.stop().catch((error: unknown) => log.warn({ err: error, bot: bot.name }, 'stop failed')),
+    ),
+  );
+  if (outcome === 'signal') {
+    log.info('stopped on signal');
+    return 0;
+  }
+  if (outcome.error === undefined) return 0;
+  const message =
+    outcome.error instanceof Error ? outcome.error.message : `${outcome.bot} stopped unexpectedly`;
+  log.fatal({ bot: outcome.bot }, message);
+  process.stderr.write(`${message}\n`);
+  return 1;
 }
 
 const isEntryPoint =

@@ -1,20 +1,23 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { talk } from './bots/telegram/harness.js';
+import { startFakeTelegram } from './fakes/telegram/server.js';
 import { useTempDir } from './helpers/temp.js';
 
 const root = join(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-/** Runs `npm start`'s command as a real process with `input` typed in; bounded to 20 s. */
+/** Runs `npm start`'s program as a real process with `input` typed in; bounded to 20 s. */
 function start(
   args: string[],
   env: Record<string, string>,
   input: string,
+  control?: (child: ChildProcess) => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['src/main.ts', ...args], {
+    // `node --import tsx` (what `tsx` runs) keeps the bot in this one process, so signals reach it.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LANG: 'C', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -33,6 +36,7 @@ function start(
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(input);
+    control?.(child);
   });
 }
 
@@ -88,4 +92,63 @@ describe('npm start with no token', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('newer than this build supports');
   });
+});
+
+describe('npm start with TELEGRAM_BOT_TOKEN', () => {
+  const tmp = useTempDir();
+
+  it('serves Telegram users, never logs the token, and exits 0 on SIGTERM', async () => {
+    const fake = await startFakeTelegram({ token: '987654:SECRET-looking-TOKEN_value' });
+    try {
+      const env = {
+        DATABASE_PATH: join(tmp(), 'tg.sqlite'),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        LOG_LEVEL: 'trace',
+      };
+      const run = await start([], env, '', (child) => {
+        void (async () => {
+          await fake.waitForPoll(15_000);
+          const reply = await talk(
+            fake,
+            fake.user({ id: 77, firstName: 'Ann', languageCode: 'fr' }),
+          ).say('/grok_optout');
+          expect(reply.text).toContain('Étape 1 sur 4');
+          child.kill('SIGTERM');
+        })().catch(() => child.kill('SIGKILL'));
+      });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('polling for updates');
+      expect(run.stderr).not.toContain('SECRET-looking-TOKEN_value');
+      expect(run.stdout).not.toContain('SECRET-looking-TOKEN_value');
+    } finally {
+      await fake.close();
+    }
+  }, 45_000);
+
+  it('exits 1 with a clear message when another instance polls the same token', async () => {
+    const fake = await startFakeTelegram();
+    try {
+      const env = {
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        LOG_LEVEL: 'silent',
+      };
+      const children: ChildProcess[] = [];
+      const keep = (child: ChildProcess) => void children.push(child);
+      const first = start([], { ...env, DATABASE_PATH: join(tmp(), 'a.sqlite') }, '', keep);
+      await fake.waitForPoll(15_000);
+      const second = start([], { ...env, DATABASE_PATH: join(tmp(), 'b.sqlite') }, '', keep);
+      const loser = await Promise.race([first, second]);
+      expect(loser.code).toBe(1);
+      expect(loser.stderr).toContain(
+        'another instance of this bot is already running with the same token',
+      );
+      for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+      const results = await Promise.all([first, second]);
+      expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
 });

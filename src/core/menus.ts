@@ -23,7 +23,9 @@ export function guideListScreen(
   return {
     title: text(options.welcome ? 'ui:welcome.title' : 'ui:guides.title'),
     ...(options.notice ? { notice: options.notice } : {}),
-    body: options.welcome ? [text('ui:welcome.body'), text('ui:guides.intro')] : [text('ui:guides.intro')],
+    body: options.welcome
+      ? [text('ui:welcome.body'), text('ui:guides.intro')]
+      : [text('ui:guides.intro')],
     buttons: catalog.guides.map((guide) => [
       {
         type: 'action',
@@ -92,7 +94,15 @@ export function helpScreen(platform: 'telegram' | 'discord' | 'console'): Screen
   return {
     title: text('ui:help.title'),
     body: [text('ui:welcome.body'), text(`ui:help.${platform}`), text('ui:help.privacy')],
-    buttons: [[{ type: 'action', label: text('ui:buttons.guides'), action: encodeAction({ type: 'guides' }) }]],
+    buttons: [
+      [
+        {
+          type: 'action',
+          label: text('ui:buttons.guides'),
+          action: encodeAction({ type: 'guides' }),
+        },
+      ],
+    ],
   };
 }
 

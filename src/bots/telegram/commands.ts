@@ -1,0 +1,52 @@
+import type { Api } from 'grammy';
+import type { BotCommand, BotCommandScope } from 'grammy/types';
+import type { Localizer } from '../../app/localize.js';
+import type { TextKey } from '../../core/text.js';
+
+/** The commands shown in private chats, in menu order. Telegram allows no hyphens: `grok_optout`. */
+export const privateCommands = ['grok_optout', 'guides', 'status', 'language', 'help'] as const;
+/** The commands shown in groups: only the hand-off to a private chat, and help. */
+export const groupCommands = ['grok_optout', 'help'] as const;
+
+const scopes: readonly { scope: BotCommandScope; commands: readonly string[] }[] = [
+  { scope: { type: 'all_private_chats' }, commands: privateCommands },
+  { scope: { type: 'all_group_chats' }, commands: groupCommands },
+];
+
+const same = (a: readonly BotCommand[], b: readonly BotCommand[]): boolean =>
+  a.length === b.length &&
+  a.every((c, i) => c.command === b[i]?.command && c.description === b[i]?.description);
+
+/**
+ * Publishes the command menus for private chats and groups, in every language (and in English
+ * for clients in other languages), calling `setMyCommands` only where the published list differs.
+ * Returns how many lists were changed.
+ */
+export async function syncCommands(
+  api: Api,
+  localizer: Localizer,
+  languages: readonly string[],
+): Promise<number> {
+  let changed = 0;
+  for (const { scope, commands } of scopes) {
+    for (const language of [undefined, ...languages]) {
+      const wanted: BotCommand[] = commands.map((command) => ({
+        command,
+        description: localizer.text(
+          { key: `ui:telegram.commands.${command}` as TextKey },
+          language ?? 'en',
+        ),
+      }));
+      // Our language codes are Telegram's (`en`, `fr`); grammY types them as a closed union.
+      const target = (
+        language === undefined ? { scope } : { scope, language_code: language }
+      ) as Parameters<Api['getMyCommands']>[0];
+      const current = await api.getMyCommands(target);
+      if (!same(current, wanted)) {
+        await api.setMyCommands(wanted, target);
+        changed += 1;
+      }
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,292 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { Bot, GrammyError, HttpError, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Localizer } from '../../app/localize.js';
+import type { Logger } from '../../app/logger.js';
+import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
+import { helpScreen } from '../../core/menus.js';
+import { text, type Text } from '../../core/text.js';
+import { syncCommands } from './commands.js';
+import { formatScreen, linkMessage, type TelegramMessage } from './format.js';
+import { userHash } from '../../app/user-hash.js';
+
+/** What the Telegram adapter needs. */
+export interface TelegramOptions {
+  readonly token: string;
+  /** The Bot API server, without a trailing slash. */
+  readonly apiRoot: string;
+  readonly service: WalkthroughService;
+  readonly localizer: Localizer;
+  readonly languages: readonly string[];
+  readonly log: Logger;
+  /** Skips `getMe` when known (tests). */
+  readonly botInfo?: UserFromGetMe;
+  /** Long-polling timeout in seconds (30 in production; short in tests). */
+  readonly pollTimeout?: number;
+  /** auto-retry's limits for 429 and 5xx answers. */
+  readonly retry?: { readonly maxRetryAttempts: number; readonly maxDelaySeconds: number };
+}
+
+/** A running Telegram bot. */
+export interface TelegramBot {
+  readonly bot: Bot;
+  /** Resolves when polling stops; rejects on an unrecoverable error (401, 409). */
+  readonly stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The deep link guide the group hand-off opens. */
+const grokGuide = 'x-grok';
+
+const isNotModified = (error: unknown): boolean =>
+  error instanceof GrammyError &&
+  error.error_code === 400 &&
+  error.description.includes('message is not modified');
+const isGone = (error: unknown): boolean =>
+  error instanceof GrammyError &&
+  error.error_code === 400 &&
+  /message to edit not found|message can't be edited/.test(error.description);
+const isBlocked = (error: unknown): boolean =>
+  error instanceof GrammyError && error.error_code === 403;
+
+/** The user behind an update, as the application service knows them. */
+function actorOf(ctx: Context): Actor | undefined {
+  if (!ctx.from || ctx.from.is_bot) return undefined;
+  return {
+    platform: 'telegram',
+    platformUserId: String(ctx.from.id),
+    locale: ctx.from.language_code ?? null,
+    reachable: ctx.chat?.type === 'private',
+  };
+}
+
+/**
+ * Builds the Telegram adapter on grammY: translates updates into application-service calls and
+ * screens into HTML messages with inline keyboards. Nothing here decides anything about the
+ * walkthrough. Call {@link startTelegram} to run it.
+ */
+export function createTelegramBot(options: TelegramOptions): Bot {
+  const { service, localizer, log } = options;
+  const bot = new Bot(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: { apiRoot: options.apiRoot },
+  });
+  bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // Updates run concurrently across chats, in order within a chat.
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+
+  const render = (reply: Reply): TelegramMessage =>
+    formatScreen(localizer.screen(reply.screen, reply.language));
+  const words = (value: Text, language: string): string => localizer.text(value, language);
+  const send = async (ctx: Context, message: TelegramMessage): Promise<void> => {
+    await ctx.reply(message.text, {
+      parse_mode: 'HTML',
+      reply_markup: message.reply_markup,
+      link_preview_options: { is_disabled: true },
+    });
+  };
+  /** Shows a reply in the message the button was on; sends a new one if that message is gone. */
+  const showInPlace = async (ctx: Context, message: TelegramMessage): Promise<void> => {
+    try {
+      await ctx.editMessageText(message.text, {
+        parse_mode: 'HTML',
+        reply_markup: message.reply_markup,
+        link_preview_options: { is_disabled: true },
+      });
+    } catch (error) {
+      if (isNotModified(error)) return;
+      if (isGone(error)) return send(ctx, message);
+      throw error;
+    }
+  };
+
+  const privateChat = bot.chatType('private');
+  const groups = bot.chatType(['group', 'supergroup']);
+
+  privateChat.command('start', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (!actor) return;
+    const payload = ctx.match.trim();
+    const reply =
+      payload === ''
+        ? await service.guides(actor, { welcome: true })
+        : await service.openGuide(actor, payload);
+    await send(ctx, render(reply));
+  });
+  privateChat.command('grok_optout', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (actor) await send(ctx, render(await service.openGuide(actor, grokGuide)));
+  });
+  privateChat.command('guides', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (actor) await send(ctx, render(await service.guides(actor)));
+  });
+  privateChat.command('status', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (actor) await send(ctx, render(await service.status(actor)));
+  });
+  privateChat.command('language', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (!actor) return;
+    const wanted = ctx.match.trim();
+    await send(
+      ctx,
+      render(
+        wanted === ''
+          ? await service.languageMenu(actor)
+          : await service.setLanguage(actor, wanted),
+      ),
+    );
+  });
+  const help = async (ctx: Context, notice?: Text): Promise<void> => {
+    const actor = actorOf(ctx);
+    if (!actor) return;
+    const language = await service.languageOf(actor);
+    const screen = helpScreen('telegram');
+    await send(
+      ctx,
+      render({ language, screen: notice ? { ...screen, notice } : screen, events: [] }),
+    );
+  };
+  privateChat.command('help', (ctx) => help(ctx));
+  privateChat.on('message', (ctx) =>
+    help(
+      ctx,
+      text(
+        (ctx.message.text ?? '').startsWith('/')
+          ? 'ui:telegram.unknownCommand'
+          : 'ui:telegram.notText',
+      ),
+    ),
+  );
+
+  // In groups the bot only points to the private chat: bots cannot write to a user first.
+  const handOff = async (ctx: Context, payload: string | undefined): Promise<void> => {
+    const actor = actorOf(ctx);
+    if (!actor) return;
+    const language = await service.languageOf(actor);
+    const url = `https://t.me/${ctx.me.username}${payload ? `?start=${payload}` : ''}`;
+    const message = linkMessage(
+      words(text('ui:telegram.groupHandoff'), language),
+      words(text('ui:telegram.openPrivate'), language),
+      url,
+    );
+    await ctx.reply(message.text, { parse_mode: 'HTML', reply_markup: message.reply_markup });
+  };
+  groups.command('grok_optout', (ctx) => handOff(ctx, grokGuide));
+  groups.command(['start', 'guides', 'status', 'language', 'help'], (ctx) =>
+    handOff(ctx, undefined),
+  );
+
+  bot.on('callback_query:data', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (!actor) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    const reply = await service.press(actor, ctx.callbackQuery.data);
+    // Answer first: the user's client shows a spinner until the query is answered.
+    const notice = reply.screen.notice
+      ? words(reply.screen.notice, reply.language).slice(0, 200)
+      : undefined;
+    await ctx.answerCallbackQuery(notice ? { text: notice } : {});
+    await showInPlace(ctx, render(reply));
+  });
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
+
+  // A user who blocks the bot in their private chat: stop writing to them until they come back.
+  bot.on('my_chat_member', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    const status = ctx.myChatMember.new_chat_member.status;
+    await service.setReachable(
+      { platform: 'telegram', platformUserId: String(ctx.from.id) },
+      status !== 'kicked',
+    );
+  });
+
+  bot.catch(async ({ error, ctx }) => {
+    const actor = actorOf(ctx);
+    const context = {
+      update: ctx.update.update_id,
+      chat: ctx.chat?.type,
+      user: actor ? userHash(actor) : undefined,
+    };
+    if (isBlocked(error) && actor) {
+      log.info(
+        context,
+        'telegram: the user blocked the bot or never started it; marked unreachable',
+      );
+      await service
+        .setReachable(actor, false)
+        .catch((e: unknown) => log.error({ ...context, err: e }, 'could not mark unreachable'));
+      return;
+    }
+    log.error(
+      { ...context, err: error instanceof HttpError ? error.message : error },
+      'telegram: update failed',
+    );
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      if (actor && ctx.chat?.type === 'private') {
+        const language = await service.languageOf(actor);
+        await ctx.reply(words(text('ui:telegram.error'), language));
+      }
+    } catch (replyError) {
+      log.warn(
+        { ...context, err: replyError },
+        'telegram: could not tell the user about the failure',
+      );
+    }
+  });
+
+  return bot;
+}
+
+/**
+ * Starts the adapter: publishes the command menus if they changed, removes any webhook, and
+ * polls with the runner. `stopped` rejects with a clear error if another instance polls the
+ * same token (409) or the token is wrong (401).
+ */
+export async function startTelegram(options: TelegramOptions): Promise<TelegramBot> {
+  const bot = createTelegramBot(options);
+  await bot.init();
+  const changed = await syncCommands(bot.api, options.localizer, options.languages);
+  options.log.info({ changed }, 'telegram: command menus checked');
+  await bot.api.deleteWebhook();
+  const handle: RunnerHandle = run(bot, {
+    runner: {
+      fetch: {
+        timeout: options.pollTimeout ?? 30,
+        allowed_updates: ['message', 'callback_query', 'my_chat_member'],
+      },
+      silent: true,
+    },
+  });
+  options.log.info({ bot: bot.botInfo.username }, 'telegram: polling for updates');
+  const stopped = (handle.task() ?? Promise.resolve()).catch((error: unknown) => {
+    throw explainFatal(error);
+  });
+  return {
+    bot,
+    stopped,
+    stop: async () => {
+      if (handle.isRunning()) await handle.stop();
+    },
+  };
+}
+
+/** Turns the errors that end polling into messages that say what to do. */
+export function explainFatal(error: unknown): Error {
+  if (error instanceof GrammyError && error.error_code === 409) {
+    return new Error(
+      'Telegram refused polling (409 Conflict): another instance of this bot is already running with the same token, or a webhook is set. Stop the other instance, then start again.',
+    );
+  }
+  if (error instanceof GrammyError && error.error_code === 401) {
+    return new Error(
+      'Telegram refused the token (401 Unauthorized): copy TELEGRAM_BOT_TOKEN again from @BotFather.',
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
