@@ -205,6 +205,71 @@ describe('gateway', () => {
     expect((await seen).isChatInputCommand()).toBe(true);
   });
 
+  it('delivers a dispatch sent around a reconnect exactly once', async () => {
+    const client = await login(fake);
+    await client.application?.commands.set([OPTOUT_COMMAND]);
+    const ann = fake.user({ id: '500000000000000001', username: 'ann' });
+    const resumed = new Promise<void>((resolve) =>
+      client.once(Events.ShardResume, () => resolve()),
+    );
+    const received: string[] = [];
+    client.on(Events.InteractionCreate, (i) => received.push(i.id));
+    fake.reconnect(0);
+    const slash = await fake.slash(ann, {
+      name: 'optout',
+      guildId: GUILD_A,
+      options: [{ name: 'platform', value: 'reddit' }],
+    });
+    await bounded(resumed, 3_000, 'shardResume');
+    // Whether the client read it before closing or got it replayed after RESUME, it arrives once.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual([slash.id]);
+  });
+
+  it('replays dispatches missed while disconnected, then sends RESUMED', async () => {
+    const frames = async (socket: WebSocket, count: number) =>
+      bounded(
+        new Promise<Array<{ op: number; t: string | null; s: number | null; d: unknown }>>(
+          (resolve) => {
+            const seen: Array<{ op: number; t: string | null; s: number | null; d: unknown }> = [];
+            socket.on('message', (data: Buffer) => {
+              seen.push(JSON.parse(data.toString()) as (typeof seen)[number]);
+              if (seen.length === count) resolve(seen);
+            });
+          },
+        ),
+        2_000,
+        `${count} gateway frames`,
+      );
+    const first = new WebSocket(`${fake.gatewayUrl}?v=10&encoding=json`);
+    const firstFrames = frames(first, 4); // HELLO, READY, 2 × GUILD_CREATE
+    await new Promise((resolve) => first.once('open', resolve));
+    first.send(
+      JSON.stringify({
+        op: 2,
+        d: { token: fake.token, intents: 1, properties: {}, shard: [0, 1] },
+      }),
+    );
+    const [, ready] = await firstFrames;
+    const sessionId = (ready?.d as { session_id: string }).session_id;
+    const closed = new Promise((resolve) => first.once('close', resolve));
+    first.close(4000);
+    await closed;
+    fake.dispatch(0, 'TYPING_START', { channel_id: CHANNEL_A });
+
+    const second = new WebSocket(`${fake.gatewayUrl}?v=10&encoding=json`);
+    const secondFrames = frames(second, 3); // HELLO, replayed TYPING_START, RESUMED
+    await new Promise((resolve) => second.once('open', resolve));
+    second.send(JSON.stringify({ op: 6, d: { token: fake.token, session_id: sessionId, seq: 3 } }));
+    const replay = await secondFrames;
+    expect(replay.map((f) => [f.op, f.t, f.s])).toEqual([
+      [10, null, null],
+      [0, 'TYPING_START', 4],
+      [0, 'RESUMED', 5],
+    ]);
+    second.close(1000);
+  });
+
   it('sends GUILD_DELETE when the bot is removed from a guild', async () => {
     const client = await login(fake);
     const deleted = new Promise<string>((resolve) =>
@@ -499,6 +564,56 @@ describe('refusals', () => {
     expect(fake.violations.map((v) => v.status)).toEqual([400]);
   });
 
+  it('refuses UPDATE_MESSAGE on a slash command with 50035, leaving it unacknowledged', async () => {
+    const client = await login(fake);
+    await client.application?.commands.set([OPTOUT_COMMAND]);
+    const ann = fake.user({ id: '500000000000000001', username: 'ann' });
+    const seen = nextInteraction(client);
+    const slash = await fake.slash(ann, {
+      name: 'optout',
+      guildId: GUILD_A,
+      options: [{ name: 'platform', value: 'reddit' }],
+    });
+    const command = await seen;
+    if (!command.isChatInputCommand()) throw new Error('expected a chat input command');
+    const error = await apiErrorOf(
+      client.rest.post(Routes.interactionCallback(command.id, slash.token), {
+        body: { type: 7, data: { content: 'not a component' } },
+        auth: false,
+      }),
+    );
+    expect(error.code).toBe(50035);
+    await command.reply('a proper reply');
+    expect(fake.responseOf(slash)?.content).toBe('a proper reply');
+    expect(fake.acknowledgements()).toEqual([expect.objectContaining({ count: 2, type: 4 })]);
+    expect(fake.violations).toHaveLength(1);
+  });
+
+  it('expires the interaction webhook after the token lifetime with 50027', async () => {
+    const short = await startFakeDiscord({ guilds: GUILDS, tokenLifetimeMs: 150 });
+    try {
+      const client = await login(short);
+      await client.application?.commands.set([OPTOUT_COMMAND]);
+      const ann = short.user({ id: '500000000000000001', username: 'ann' });
+      const seen = nextInteraction(client);
+      await short.slash(ann, {
+        name: 'optout',
+        guildId: GUILD_A,
+        options: [{ name: 'platform', value: 'reddit' }],
+      });
+      const command = await seen;
+      if (!command.isChatInputCommand()) throw new Error('expected a chat input command');
+      await command.reply('in time');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const error = await apiErrorOf(command.followUp('too late'));
+      expect([error.status, error.code]).toEqual([401, 50027]);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+      clients = [];
+      await short.close();
+    }
+  });
+
   it('refuses a callback after the deadline with 10062', async () => {
     const strict = await startFakeDiscord({ guilds: GUILDS, ackDeadlineMs: 150 });
     try {
@@ -623,6 +738,17 @@ describe('REST', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('accepts a multipart message whose only content is a file', async () => {
+    const client = await login(fake);
+    const sent = await sendable(client, CHANNEL_A).send({
+      files: [{ attachment: Buffer.from('opt-out letter'), name: 'letter.txt' }],
+    });
+    expect(fake.message(sent.id)?.attachments).toEqual([
+      expect.objectContaining({ filename: 'letter.txt' }),
+    ]);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('stores global and guild commands and keeps ids on overwrite', async () => {
     const client = await login(fake);
     const first = await client.application?.commands.set([OPTOUT_COMMAND]);
@@ -661,6 +787,19 @@ describe('REST', () => {
       retry_after: 0.5,
       global: false,
     });
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('serves an injected fault, which discord.js retries when it is a 5xx', async () => {
+    const client = await login(fake);
+    fake.fault(
+      { method: 'POST', path: /^\/channels\/\d+\/messages$/ },
+      { status: 502, body: { message: 'Bad Gateway', code: 0 } },
+    );
+    const sent = await sendable(client, CHANNEL_A).send('despite the outage');
+    expect(sent.content).toBe('despite the outage');
+    const posts = fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages'));
+    expect(posts.map((c) => c.status)).toEqual([502, 200]);
     expect(fake.violations).toEqual([]);
   });
 

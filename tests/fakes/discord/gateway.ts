@@ -204,6 +204,9 @@ export class FakeGateway {
     const { socket } = connection;
     if (connection.session) return socket.close(4005, 'Already authenticated.');
     if (d.token !== this.config.token) return socket.close(4004, 'Authentication failed.');
+    if (typeof d.intents !== 'number' || !Number.isInteger(d.intents) || d.intents < 0) {
+      return socket.close(4013, 'Invalid intent(s).');
+    }
     const [shardId = 0, shardCount = 1] = Array.isArray(d.shard)
       ? (d.shard as unknown[]).map(Number)
       : [];

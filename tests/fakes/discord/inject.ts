@@ -239,8 +239,7 @@ export class Injector {
   }
 
   private requireUser(user: FakeUser): void {
-    if (this.world.users.get(user.id) !== user)
-      fail(`user ${user.id} was not created with fake.user()`);
+    if (!this.world.users.has(user.id)) fail(`user ${user.id} was not created with fake.user()`);
   }
 
   private guild(id: string): GuildState {

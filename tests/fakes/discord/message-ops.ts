@@ -1,6 +1,6 @@
 import { FormIssues, type FieldPath } from './form-errors.js';
 import { buildMessage, editedMessage, type NewMessage } from './objects.js';
-import { emptyMessage, invalidForm, type RestResult } from './rest-kit.js';
+import { emptyMessage, invalidForm, type RestResult, type UploadedFile } from './rest-kit.js';
 import type { StoredMessage, World } from './state.js';
 import { isEmptyMessage, validateMessageBody, type MessageFields } from './validate-message.js';
 
@@ -26,23 +26,25 @@ export function postMessage(
   world: World,
   target: PostTarget,
   body: unknown,
-  files: readonly string[],
+  files: readonly UploadedFile[],
   path: FieldPath = [],
 ): Checked<StoredMessage> {
-  const checked = checkCreate(body, files, target.allowEphemeral, path);
+  const checked = checkCreate(world, body, files, target.allowEphemeral, path);
   if ('refused' in checked) return checked;
   return { value: storeMessage(world, target, checked.value) };
 }
 
 /** Validates a create body without storing anything. */
 export function checkCreate(
+  world: World,
   body: unknown,
-  files: readonly string[],
+  files: readonly UploadedFile[],
   allowEphemeral: boolean,
   path: FieldPath = [],
 ): Checked<MessageFields> {
   const issues = new FormIssues();
-  const fields = validateMessageBody(issues, path, body, { allowEphemeral, files });
+  const uploads = attachmentsOf(world, files);
+  const fields = validateMessageBody(issues, path, body, { allowEphemeral, uploads });
   if (!issues.empty) return { refused: invalidForm(issues) };
   if (isEmptyMessage(fields)) return { refused: emptyMessage() };
   return { value: fields };
@@ -78,9 +80,10 @@ export function storeMessage(
  * Discord shows as the reply itself rather than as an edit.
  */
 export function editStored(
+  world: World,
   stored: StoredMessage,
   body: unknown,
-  files: readonly string[],
+  files: readonly UploadedFile[],
   path: FieldPath = [],
 ): Checked<StoredMessage> {
   const issues = new FormIssues();
@@ -88,11 +91,30 @@ export function editStored(
   const fields = validateMessageBody(issues, path, body, {
     base: stored.fields,
     allowEphemeral: false,
-    files,
+    uploads: attachmentsOf(world, files),
   });
   if (!issues.empty) return { refused: invalidForm(issues) };
   if (isEmptyMessage(fields)) return { refused: emptyMessage() };
   stored.fields = fields;
   stored.message = editedMessage(stored.message, fields, fill);
   return { value: stored };
+}
+
+/** Attachment objects for uploaded files, as Discord returns them on the message. */
+function attachmentsOf(
+  world: World,
+  files: readonly UploadedFile[],
+): Array<Record<string, unknown>> {
+  return files.map((file) => {
+    const id = world.nextId();
+    const url = `https://cdn.discordapp.invalid/attachments/${id}/${encodeURIComponent(file.filename)}`;
+    return {
+      id,
+      filename: file.filename,
+      size: file.size,
+      url,
+      proxy_url: url,
+      ...(file.contentType ? { content_type: file.contentType } : {}),
+    };
+  });
 }

@@ -25,11 +25,13 @@ interface Injected {
 
 /**
  * The route and major parameter @discordjs/rest uses to queue requests (its `generateRouteData`),
- * so the fake's buckets line up with the client's.
+ * so the fake's buckets line up with the client's. Interaction callbacks, which discord.js sends
+ * unqueued, get one bucket per interaction.
  */
 export function bucketOf(method: string, path: string): { route: string; major: string } {
-  if (path.startsWith('/interactions/') && path.endsWith('/callback')) {
-    return { route: '/interactions/:id/:token/callback', major: 'burst' };
+  const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path);
+  if (callback) {
+    return { route: `${method}:/interactions/:id/:token/callback`, major: callback[1] ?? '' };
   }
   const major =
     /^\/webhooks\/(\d{17,19}\/[^/?]+)/.exec(path)?.[1] ??

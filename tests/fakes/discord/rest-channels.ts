@@ -118,7 +118,7 @@ export function channelRoutes(deps: RouteDeps): Route[] {
       handle: (req, [channelId, messageId]) => {
         const stored = channelMessage(world, channelId, messageId);
         if (!stored) return NotFound.message();
-        const edited = editStored(stored, req.body, req.files);
+        const edited = editStored(world, stored, req.body, req.files);
         return 'refused' in edited ? edited.refused : ok(edited.value.message);
       },
     },

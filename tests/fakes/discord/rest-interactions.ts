@@ -55,7 +55,7 @@ export function interactionRoutes(deps: RouteDeps): Route[] {
             stored.deleted = true;
             return noContent();
           }
-          const edited = editStored(stored, req.body, req.files);
+          const edited = editStored(world, stored, req.body, req.files);
           if ('refused' in edited) return edited.refused;
           if (stored.message.id === rec.originalMessageId) rec.loading = false;
           return ok(edited.value.message);
@@ -139,7 +139,7 @@ function respond(
       if (!source) return { refused: NotFound.message() };
       rec.originalMessageId = source.message.id;
       if (type === 6) return { message: null };
-      const edited = editStored(source, data ?? {}, req.files, ['data']);
+      const edited = editStored(world, source, data ?? {}, req.files, ['data']);
       return 'refused' in edited ? edited : { message: edited.value };
     }
     case 8:
@@ -208,7 +208,7 @@ function followUp(world: World, req: RestRequest, rec: InteractionRecord): RestR
   const original = world.liveMessage(rec.originalMessageId);
   let result: StoredMessage;
   if (rec.loading && original) {
-    const filled = editStored(original, req.body, req.files);
+    const filled = editStored(world, original, req.body, req.files);
     if ('refused' in filled) return filled.refused;
     rec.loading = false;
     result = filled.value;

@@ -10,9 +10,17 @@ export interface RestRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly auth: string | null;
   readonly body: unknown;
-  /** File part names of a multipart body. */
-  readonly files: readonly string[];
+  /** Uploaded files of a multipart body. */
+  readonly files: readonly UploadedFile[];
   readonly receivedAt: number;
+}
+
+/** A file part (`files[n]`) of a multipart body. */
+export interface UploadedFile {
+  readonly field: string;
+  readonly filename: string;
+  readonly size: number;
+  readonly contentType: string;
 }
 
 /** What a route answers. `violation` marks a refusal caused by a client mistake. */

@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeConfig } from './config.js';
 import type { RateLimiter } from './rate-limits.js';
-import { apiError, NotFound, type RestRequest, type RestResult, type Route } from './rest-kit.js';
+import {
+  apiError,
+  NotFound,
+  type RestRequest,
+  type RestResult,
+  type Route,
+  type UploadedFile,
+} from './rest-kit.js';
 import type { RecordedRequest } from './types.js';
 
 const PREFIX = '/api/v10';
@@ -126,7 +133,7 @@ function decodePath(pathname: string): string {
 
 interface ParsedBody {
   readonly body: unknown;
-  readonly files: string[];
+  readonly files: UploadedFile[];
   readonly error?: RestResult;
 }
 
@@ -152,7 +159,11 @@ async function readBody(req: IncomingMessage): Promise<ParsedBody> {
     if (type.startsWith('multipart/form-data')) {
       const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
       const payload = form.get('payload_json');
-      const files = [...form.keys()].filter((k) => k !== 'payload_json');
+      const files = [...form.entries()].flatMap(([field, value]): UploadedFile[] =>
+        typeof value === 'string'
+          ? []
+          : [{ field, filename: value.name, size: value.size, contentType: value.type }],
+      );
       return { body: typeof payload === 'string' ? JSON.parse(payload) : undefined, files };
     }
     return { body: JSON.parse(raw.toString('utf8')), files: [] };

@@ -201,27 +201,50 @@ export interface FaultResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The fake Discord. Created by {@link startFakeDiscord}; always `close()` it. */
+/**
+ * The fake Discord. Created by `startFakeDiscord`; destroy the discord.js client first, then
+ * `close()` the fake. Methods that inject throw a `FakeDiscordUsageError` (a test mistake, never
+ * sent to the bot) when asked for something no real Discord user could do, unless `forge` is set.
+ */
 export interface FakeDiscord {
   /** `http://127.0.0.1:PORT/api`, to pass as discord.js `rest.api`. */
   readonly apiUrl: string;
-  /** `ws://127.0.0.1:PORT/gateway`. */
+  /** `ws://127.0.0.1:PORT/gateway` (also what `GET /gateway/bot` announces). */
   readonly gatewayUrl: string;
+  /** The only bot token accepted by REST and the gateway. */
   readonly token: string;
+  /** Application id, also the bot user's id. */
   readonly applicationId: string;
   /** Every REST request, in arrival order. */
   readonly calls: readonly RecordedRequest[];
-  /** Requests refused because the client broke a rule (50035, 40060, 10062, 401, 404, …). */
+  /**
+   * Requests refused because the client broke a rule: 50035/50006 validation, 40060 double ack,
+   * 10062 late or unknown callback, 10015/50027 webhook misuse, 401, 404, breached rate limits.
+   * Not 50007 (a user's choice) nor answers injected with `fault()` / `rateLimit()`.
+   */
   readonly violations: readonly RecordedRequest[];
+  /** Creates (or replaces) a user; every user shares every guild with the bot. */
   user(spec: FakeUserSpec): FakeUser;
+  /**
+   * Injects a CHAT_INPUT command: in a guild when `guildId` is given (member payload), else in the
+   * bot's DM (user payload, context 1). The command must be registered (guild or global, usable in
+   * that context) and options must fit its definition. Waits (≤ 5 s) for the shard to be connected.
+   */
   slash(from: FakeUser, command: SlashInput): Promise<InjectedInteraction>;
+  /** Injects an autocomplete interaction (type 4) for the option `focused`, typed as `value`. */
   autocomplete(from: FakeUser, command: AutocompleteInput): Promise<InjectedInteraction>;
+  /**
+   * Clicks a button on a message the bot really sent (channel, DM, interaction response or
+   * follow-up; ephemeral ones only by the user they were shown to), using its current version.
+   * Throws if there is no enabled, non-link button with that `custom_id`, unless `forge`.
+   */
   click(
     from: FakeUser,
     message: FakeMessage,
     customId: string,
     opts?: { readonly forge?: boolean },
   ): Promise<InjectedInteraction>;
+  /** Picks `values` in a select menu of a message the bot sent (same rules as `click`). */
   select(
     from: FakeUser,
     message: FakeMessage,
@@ -229,25 +252,54 @@ export interface FakeDiscord {
     values: readonly string[],
     opts?: { readonly forge?: boolean },
   ): Promise<InjectedInteraction>;
+  /**
+   * Live messages of a channel or DM as last edited, oldest first, including interaction responses
+   * and follow-ups; ephemeral ones are included (check `flags & 64`).
+   */
   messages(channelId: string): FakeMessage[];
+  /** A live message by id, as last edited. */
   message(messageId: string): FakeMessage | undefined;
+  /** The DM channel id between the bot and `user`, once opened by the bot or a DM interaction. */
   dmChannelOf(user: FakeUser): string | undefined;
+  /**
+   * The message currently shown as the interaction's response: created by callback 4/5 (LOADING,
+   * flag 128, until edited), or the component's message after callback 6/7; follows `@original`.
+   */
   responseOf(interaction: InjectedInteraction): FakeMessage | undefined;
+  /** Follow-up messages (webhook POSTs) of the interaction, excluding one that filled a deferral. */
   followUpsOf(interaction: InjectedInteraction): FakeMessage[];
+  /** The accepted callback body (`type` and `data`), e.g. autocomplete choices or a modal. */
   callbackOf(interaction: InjectedInteraction): { type: number; data: unknown } | undefined;
+  /**
+   * The first recorded request (already received or future) matching `predicate`; rejects after
+   * `timeoutMs` (default 2000) with the most recent requests in the message.
+   */
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /** The interaction's accepted callback request (see `waitFor`). */
   waitForAck(interaction: InjectedInteraction, timeoutMs?: number): Promise<RecordedRequest>;
+  /** One entry per injected interaction, in injection order. */
   acknowledgements(): AckSummary[];
+  /** A copy of the stored commands: global when `guildId` is undefined, else that guild's. */
   registeredCommands(guildId?: string): unknown[];
+  /** The next `times` (default 1) matching requests get this answer (not a violation). */
   fault(match: RequestMatch, response: FaultResponse, times?: number): void;
+  /**
+   * The next matching request gets a 429 with Discord's body and headers (`Retry-After`,
+   * `X-RateLimit-*`, `X-RateLimit-Scope`, and `X-RateLimit-Global` when global).
+   */
   rateLimit(
     match: RequestMatch,
     retryAfterSeconds: number,
     opts?: { readonly global?: boolean },
   ): void;
+  /** Sends a raw dispatch `{op:0, t, s, d}` on a shard; throws if the shard has no session. */
   dispatch(shard: number, t: string, d: unknown): void;
+  /** Sends op 7 RECONNECT on a shard; the client resumes and missed dispatches are replayed. */
   reconnect(shard: number): void;
+  /** Removes the bot from a guild: GUILD_DELETE (without `unavailable`) on the owning shard. */
   removeGuild(guildId: string): void;
+  /** Shard ids with a live, identified gateway connection. */
   connectedShards(): number[];
+  /** Terminates every socket and stops the server. */
   close(): Promise<void>;
 }

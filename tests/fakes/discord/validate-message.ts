@@ -42,8 +42,8 @@ export interface MessageRules {
   readonly base?: MessageFields;
   /** Interaction responses and webhooks may set EPHEMERAL (64) on create. */
   readonly allowEphemeral: boolean;
-  /** Names of uploaded files (multipart), which make a message non-empty. */
-  readonly files?: readonly string[];
+  /** Attachment objects of newly uploaded files, appended to the kept attachments. */
+  readonly uploads?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
 /** An empty message, the base of every create. */
@@ -86,16 +86,12 @@ export function validateMessageBody(
     embeds: 'embeds' in body ? toRecords(body.embeds) : base.embeds,
     components:
       'components' in body ? (toRecords(body.components) as FakeComponent[]) : base.components,
-    attachments:
-      'attachments' in body && Array.isArray(body.attachments)
-        ? body.attachments
-        : base.attachments,
+    attachments: [...keptAttachments(base, body), ...(rules.uploads ?? [])],
     flags,
     other:
       base.other ||
       (Array.isArray(body.sticker_ids) && body.sticker_ids.length > 0) ||
-      isRecord(body.poll) ||
-      (rules.files?.length ?? 0) > 0,
+      isRecord(body.poll),
   };
   if (v2 && (merged.content !== '' || merged.embeds.length > 0)) {
     issues.add(
@@ -196,6 +192,16 @@ function validateEmbeds(issues: FormIssues, path: FieldPath, value: unknown): vo
   if (total > 6000) {
     issues.add(path, 'MAX_EMBED_SIZE_EXCEEDED', 'Embed size exceeds maximum size of 6000');
   }
+}
+
+/**
+ * Existing attachments an edit keeps: those listed by id in `attachments`, or all when the field is
+ * absent (entries for new uploads reference `files[n]` and are added from the upload itself).
+ */
+function keptAttachments(base: MessageFields, body: Record<string, unknown>): readonly unknown[] {
+  if (!Array.isArray(body.attachments)) return base.attachments;
+  const ids = new Set(body.attachments.filter(isRecord).map((a) => String(a.id)));
+  return base.attachments.filter((a) => isRecord(a) && ids.has(String(a.id)));
 }
 
 /** Keeps the object entries of an array (validation has already reported the others). */
