@@ -121,3 +121,36 @@ export function languageScreen(languages: readonly string[], notice?: Text): Scr
     ],
   };
 }
+
+/** What a reminder is about: the periodic re-check, or a guide whose steps changed. */
+export type ReminderTopic = 'recheck' | 'changed';
+
+/**
+ * The re-check reminder: one question, four answers, and the link to the setting. `nextAt` is
+ * when the following reminder would come if the user answers "still off".
+ */
+export function reminderScreen(
+  guide: Guide,
+  topic: ReminderTopic,
+  when: { readonly now: number; readonly nextAt: number | null },
+): Screen {
+  const answer = (a: 'stillOff' | 'wasOn' | 'snooze' | 'stop', key: TextKey): Button => ({
+    type: 'action',
+    label: text(key),
+    action: encodeAction({ type: 'reminder', guideId: guide.id, answer: a }),
+  });
+  const url = guide.steps.find((s) => s.key)?.url ?? guide.steps.find((s) => s.url)?.url;
+  const body: Text[] = [text(topic === 'changed' ? 'ui:reminder.changed' : 'ui:reminder.question')];
+  if (when.nextAt !== null)
+    body.push(text('ui:reminder.next', { when: { at: when.nextAt, from: when.now } }));
+  return {
+    title: guideTitle(guide),
+    subtitle: text(topic === 'changed' ? 'ui:recheck.subtitle' : 'ui:reminder.subtitle'),
+    body,
+    buttons: [
+      ...(url ? [[{ type: 'link' as const, label: text('ui:buttons.open'), url }]] : []),
+      [answer('stillOff', 'ui:reminder.stillOff'), answer('wasOn', 'ui:reminder.wasOn')],
+      [answer('snooze', 'ui:reminder.snooze'), answer('stop', 'ui:reminder.stop')],
+    ],
+  };
+}
