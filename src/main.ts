@@ -8,7 +8,14 @@ import { createLocalizer } from './app/localize.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
+import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
+import { createDispatcher } from './app/dispatcher.js';
+import type { Messenger } from './app/messenger.js';
+import { queueGuideChanges } from './app/guide-changes.js';
+import type { Catalog } from './core/catalog.js';
+import type { Store } from './core/ports.js';
+import type { Intervals } from './core/schedule.js';
 import { longIntervalMs } from './core/schedule.js';
 import { supportedLanguages } from './locales/index.js';
 import { DatabaseTooNewError, openDatabase } from './store/database.js';
@@ -16,6 +23,9 @@ import { createSqliteStore } from './store/sqlite-store.js';
 
 /** Where the guide files are, next to `src/`. */
 export const guidesDirectory = fileURLToPath(new URL('../data/guides', import.meta.url));
+
+/** How long a dispatcher holds claimed reminders; a crashed process's claims return after it. */
+const reminderLeaseMs = 60_000;
 
 /** Errors that are the operator's to fix: shown as one clear message, without a stack trace. */
 const expected = [ConfigError, CatalogError, DatabaseTooNewError];
@@ -75,7 +85,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       });
       return 0;
     }
-    return await runBots({ config, log, service, i18n });
+    const intervals = { default: config.REMINDER_INTERVAL, long: longIntervalMs };
+    return await runBots({ config, log, service, i18n, store, catalog, intervals });
   } finally {
     store.close();
   }
@@ -90,9 +101,16 @@ async function runBots(deps: {
   log: Logger;
   service: WalkthroughService;
   i18n: ReturnType<typeof createI18n>;
+  store: Store;
+  catalog: Catalog;
+  intervals: Intervals;
 }): Promise<number> {
-  const { config, log, service, i18n } = deps;
+  const { config, log, service, i18n, store, catalog } = deps;
   const running: { name: string; stop: () => Promise<void>; stopped: Promise<void> }[] = [];
+  /** How each running platform receives reminders. */
+  const messengers: Messenger[] = [];
+  const queued = await queueGuideChanges(store, catalog, Date.now());
+  if (queued > 0) log.info({ queued }, 'guides changed: re-check reminders queued');
   if (config.TELEGRAM_BOT_TOKEN !== undefined) {
     const telegram = await startTelegram({
       token: config.TELEGRAM_BOT_TOKEN,
@@ -103,10 +121,31 @@ async function runBots(deps: {
       log,
     });
     running.push({ name: 'telegram', ...telegram });
+    messengers.push(
+      createTelegramMessenger({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        localizer: createLocalizer(i18n, 'words'),
+      }),
+    );
   }
   if (config.DISCORD_BOT_TOKEN !== undefined) {
     log.warn('DISCORD_BOT_TOKEN is set, but the Discord adapter is not part of this build yet.');
   }
+  const dispatcher = createDispatcher({
+    store,
+    catalog,
+    messengers,
+    rates: {
+      telegram: { perSecond: config.TELEGRAM_RATE, perChatMs: 1000 },
+      discord: { perSecond: config.DISCORD_RATE, perChatMs: 1000 },
+    },
+    intervals: deps.intervals,
+    log,
+    batch: config.REMINDER_BATCH,
+    leaseMs: reminderLeaseMs,
+  });
+  dispatcher.start();
   const signal = new Promise<'signal'>((resolve) => {
     process.once('SIGINT', () => resolve('signal'));
     process.once('SIGTERM', () => resolve('signal'));
@@ -120,6 +159,7 @@ async function runBots(deps: {
     ),
   );
   const outcome = await Promise.race([signal, failure]);
+  await dispatcher.stop();
   await Promise.all(
     running.map((bot) =>
       bot.stop().catch((error: unknown) => log.warn({ err: error, bot: bot.name }, 'stop failed')),

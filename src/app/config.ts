@@ -18,6 +18,19 @@ const url = (name: string) =>
     .url(`${name} must be a full address such as https://example.org`)
     .transform((value) => value.replace(/\/+$/, ''));
 
+/** A whole number in [min, max] given as text, with a message that says the range. */
+const whole = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `${name} must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} must be at least ${min}`)
+        .max(max, `${name} must be at most ${max}`),
+    );
+
 const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/optout.sqlite'),
   REMINDER_INTERVAL: z
@@ -34,6 +47,9 @@ const schema = z.object({
       }
       return ms;
     }),
+  REMINDER_BATCH: whole('REMINDER_BATCH', 1, 1000).default(100),
+  TELEGRAM_RATE: whole('TELEGRAM_RATE', 1, 1000).default(25),
+  DISCORD_RATE: whole('DISCORD_RATE', 1, 50).default(5),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

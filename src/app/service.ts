@@ -96,6 +96,8 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     if (user.language !== language || user.dmOk !== dmOk) {
       await repos.users.update(user.id, { language, dmOk });
     }
+    // Reminders paused because the bot could not write to the user resume now that it can.
+    if (!user.dmOk && dmOk) await repos.reminders.setPaused(user.id, false);
     return { user: { ...user, language, dmOk }, language };
   }
 
@@ -347,7 +349,10 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     setReachable: (key, reachable) =>
       run(async (repos) => {
         const user = await repos.users.find(key);
-        if (user && user.dmOk !== reachable) await repos.users.update(user.id, { dmOk: reachable });
+        if (user && user.dmOk !== reachable) {
+          await repos.users.update(user.id, { dmOk: reachable });
+          await repos.reminders.setPaused(user.id, !reachable);
+        }
       }),
   };
 }

@@ -141,16 +141,34 @@ export function reminderScreen(
   });
   const url = guide.steps.find((s) => s.key)?.url ?? guide.steps.find((s) => s.url)?.url;
   const body: Text[] = [text(topic === 'changed' ? 'ui:reminder.changed' : 'ui:reminder.question')];
-  if (when.nextAt !== null)
+  if (when.nextAt !== null && topic === 'recheck') {
     body.push(text('ui:reminder.next', { when: { at: when.nextAt, from: when.now } }));
+  }
+  const answers: Button[][] =
+    topic === 'changed'
+      ? [
+          [
+            {
+              type: 'action',
+              label: text('ui:buttons.recheck'),
+              action: encodeAction({ type: 'open', guideId: guide.id }),
+            },
+          ],
+          [answer('snooze', 'ui:reminder.snooze'), answer('stop', 'ui:reminder.stop')],
+        ]
+      : [
+          [answer('stillOff', 'ui:reminder.stillOff'), answer('wasOn', 'ui:reminder.wasOn')],
+          [answer('snooze', 'ui:reminder.snooze'), answer('stop', 'ui:reminder.stop')],
+        ];
   return {
     title: guideTitle(guide),
     subtitle: text(topic === 'changed' ? 'ui:recheck.subtitle' : 'ui:reminder.subtitle'),
     body,
     buttons: [
-      ...(url ? [[{ type: 'link' as const, label: text('ui:buttons.open'), url }]] : []),
-      [answer('stillOff', 'ui:reminder.stillOff'), answer('wasOn', 'ui:reminder.wasOn')],
-      [answer('snooze', 'ui:reminder.snooze'), answer('stop', 'ui:reminder.stop')],
+      ...(url && topic === 'recheck'
+        ? [[{ type: 'link' as const, label: text('ui:buttons.open'), url }]]
+        : []),
+      ...answers,
     ],
   };
 }

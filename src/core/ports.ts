@@ -75,12 +75,65 @@ export interface ProgressRepository {
   ): Promise<void>;
 }
 
+/** A reminder claimed by a dispatcher: it holds it until `leaseUntil`, then anyone may reclaim it. */
+export interface ClaimedReminder {
+  readonly userId: number;
+  readonly guideId: string;
+  readonly kind: ReminderKind;
+  /** Delivery attempts so far, this one included. */
+  readonly attempts: number;
+  readonly leaseUntil: number;
+  readonly owner: string;
+  readonly platformUserId: string;
+  readonly language: string;
+  readonly cadence: Cadence;
+  /** The user's stored progress in the guide (untrusted until the core restores it). */
+  readonly state: unknown;
+}
+
+/** What becomes of a claimed reminder. */
+export type ReminderResolution =
+  /** Due again at `dueAt` (the next re-check, a retry, a rate-limit wait). */
+  | {
+      readonly type: 'reschedule';
+      readonly dueAt: number;
+      readonly kind: ReminderKind;
+      readonly error?: string;
+    }
+  /** The user cannot be reached: hold it until they talk to the bot again. */
+  | { readonly type: 'pause'; readonly error: string }
+  /** Nothing left to remind. */
+  | { readonly type: 'drop' };
+
 /** Reminders, at most one per user and guide. */
 export interface ReminderRepository {
   get(userId: number, guideId: string): Promise<ReminderRecord | undefined>;
   /** Creates or replaces the user's reminder for the guide. */
   schedule(userId: number, guideId: string, kind: ReminderKind, dueAt: number): Promise<void>;
   cancel(userId: number, guideId: string): Promise<void>;
+  /** Pauses (the bot cannot write to the user) or resumes all of a user's reminders. */
+  setPaused(userId: number, paused: boolean): Promise<void>;
+  /**
+   * Claims up to `limit` due reminders of a platform, oldest first: each is held by `owner`
+   * until `leaseUntil`, after which another dispatcher may claim it again (after a crash).
+   */
+  claimDue(
+    platform: Platform,
+    now: number,
+    limit: number,
+    leaseUntil: number,
+    owner: string,
+  ): Promise<ClaimedReminder[]>;
+  /** Applies a resolution if the claim is still held; false when the lease was lost. */
+  resolve(claim: ClaimedReminder, resolution: ReminderResolution): Promise<boolean>;
+  /** Gives back every reminder `owner` holds, due at `now` (graceful shutdown). */
+  release(owner: string, now: number): Promise<number>;
+  /**
+   * For a guide now at `version`: users who completed an older version are asked to re-check.
+   * Their progress is marked `needs_recheck` and a "this setting changed" reminder is due at
+   * `now`, except for users who turned reminders off. Returns how many were queued.
+   */
+  queueGuideChange(guideId: string, version: number, now: number): Promise<number>;
 }
 
 /** The repositories, as seen inside one transaction. */

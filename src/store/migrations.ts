@@ -36,15 +36,20 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
       CREATE TABLE reminders (
         user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         guide_id    TEXT    NOT NULL,
+        platform    TEXT    NOT NULL,
         kind        TEXT    NOT NULL CHECK (kind IN ('recheck', 'changed')),
+        -- When the reminder is due; while claimed, when the claim (lease) runs out.
         due_at      INTEGER NOT NULL,
         attempts    INTEGER NOT NULL DEFAULT 0,
+        -- 1 while the platform says the bot cannot write to the user.
+        paused      INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
         lease_until INTEGER,
         lease_owner TEXT,
         last_error  TEXT,
         PRIMARY KEY (user_id, guide_id)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX reminders_due ON reminders (due_at);
+      -- The dispatcher's claim: due reminders of one platform, oldest first, never a full scan.
+      CREATE INDEX reminders_due ON reminders (platform, due_at) WHERE paused = 0;
     `);
   },
 ];

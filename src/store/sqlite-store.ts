@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Cadence } from '../core/actions.js';
 import type {
+  ClaimedReminder,
   ProgressRecord,
   ReminderKind,
   ReminderRecord,
@@ -72,6 +73,14 @@ const toReminder = (row: ReminderRow): ReminderRecord => ({
   attempts: row.attempts,
 });
 
+/**
+ * The dispatcher's claim query: due reminders of one platform, oldest first. It must stay on
+ * the partial index `reminders_due` (a test checks its query plan).
+ */
+export const dueRemindersSql = `SELECT user_id, guide_id FROM reminders
+  WHERE platform = :platform AND paused = 0 AND due_at <= :now
+  ORDER BY due_at LIMIT :limit`;
+
 /** Serialises asynchronous critical sections: each waits for the previous one to finish. */
 function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
@@ -133,9 +142,88 @@ export function createSqliteStore(db: Database): Store {
     getReminder: db.prepare<[number, string], ReminderRow>(
       'SELECT user_id, guide_id, kind, due_at, attempts FROM reminders WHERE user_id = ? AND guide_id = ?',
     ),
-    scheduleReminder: db.prepare<[number, string, string, number]>(
-      `INSERT INTO reminders (user_id, guide_id, kind, due_at) VALUES (?, ?, ?, ?)
+    scheduleReminder: db.prepare<{
+      kind: string;
+      guide_id: string;
+      due_at: number;
+      user_id: number;
+    }>(
+      `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at, paused)
+       SELECT id, :guide_id, platform, :kind, :due_at, 1 - dm_ok FROM users WHERE id = :user_id
        ON CONFLICT (user_id, guide_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at,
+         attempts = 0, paused = excluded.paused, lease_until = NULL, lease_owner = NULL,
+         last_error = NULL`,
+    ),
+    setPaused: db.prepare<[number, number]>('UPDATE reminders SET paused = ? WHERE user_id = ?'),
+    dueKeys: db.prepare<
+      { platform: string; now: number; limit: number },
+      { user_id: number; guide_id: string }
+    >(dueRemindersSql),
+    // Claiming moves `due_at` to the end of the lease: an expired lease is simply due again.
+    claimOne: db.prepare<
+      { user_id: number; guide_id: string; lease: number; owner: string },
+      { kind: ReminderKind; attempts: number }
+    >(
+      `UPDATE reminders SET due_at = :lease, lease_until = :lease, lease_owner = :owner,
+         attempts = attempts + 1
+       WHERE user_id = :user_id AND guide_id = :guide_id
+       RETURNING kind, attempts`,
+    ),
+    claimContext: db.prepare<
+      { user_id: number; guide_id: string },
+      { platform_user_id: string; language: string; cadence: Cadence; state: string | null }
+    >(
+      `SELECT u.platform_user_id, u.language, u.cadence, p.state FROM users u
+       LEFT JOIN progress p ON p.user_id = u.id AND p.guide_id = :guide_id WHERE u.id = :user_id`,
+    ),
+    reschedule: db.prepare<{
+      user_id: number;
+      guide_id: string;
+      owner: string;
+      lease: number;
+      due_at: number;
+      kind: string;
+      error: string | null;
+      reset: number;
+    }>(
+      `UPDATE reminders SET due_at = :due_at, kind = :kind, last_error = :error,
+         attempts = CASE WHEN :reset = 1 THEN 0 ELSE attempts END,
+         lease_until = NULL, lease_owner = NULL
+       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
+    ),
+    pauseClaim: db.prepare<{
+      user_id: number;
+      guide_id: string;
+      owner: string;
+      lease: number;
+      error: string;
+    }>(
+      `UPDATE reminders SET paused = 1, last_error = :error, attempts = 0, lease_until = NULL,
+         lease_owner = NULL, due_at = due_at
+       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
+    ),
+    dropClaim: db.prepare<{ user_id: number; guide_id: string; owner: string; lease: number }>(
+      `DELETE FROM reminders
+       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
+    ),
+    release: db.prepare<{ owner: string; now: number }>(
+      `UPDATE reminders SET due_at = :now, lease_until = NULL, lease_owner = NULL,
+         attempts = max(attempts - 1, 0)
+       WHERE lease_owner = :owner`,
+    ),
+    markNeedsRecheck: db.prepare<
+      { version: number; guide_id: string; now: number },
+      { user_id: number }
+    >(
+      `UPDATE progress SET status = 'needs_recheck', updated_at = :now
+       WHERE guide_id = :guide_id AND guide_version < :version AND status = 'completed'
+       RETURNING user_id`,
+    ),
+    queueChanged: db.prepare<{ user_id: number; guide_id: string; now: number }>(
+      `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at, paused)
+       SELECT id, :guide_id, platform, 'changed', :now, 1 - dm_ok FROM users
+       WHERE id = :user_id AND cadence != 'never'
+       ON CONFLICT (user_id, guide_id) DO UPDATE SET kind = 'changed', due_at = excluded.due_at,
          attempts = 0, lease_until = NULL, lease_owner = NULL, last_error = NULL`,
     ),
     cancelReminder: db.prepare<[number, string]>(
@@ -191,10 +279,68 @@ export function createSqliteStore(db: Database): Store {
         return row && toReminder(row);
       },
       schedule: async (userId, guideId, kind, dueAt) => {
-        sql.scheduleReminder.run(userId, guideId, kind, dueAt);
+        sql.scheduleReminder.run({ kind, guide_id: guideId, due_at: dueAt, user_id: userId });
       },
       cancel: async (userId, guideId) => {
         sql.cancelReminder.run(userId, guideId);
+      },
+      setPaused: async (userId, paused) => {
+        sql.setPaused.run(paused ? 1 : 0, userId);
+      },
+      // Runs inside the store's transaction (BEGIN IMMEDIATE), so selecting then updating is
+      // atomic even with several processes on one database file.
+      claimDue: async (platform, now, limit, leaseUntil, owner) =>
+        sql.dueKeys.all({ platform, now, limit }).flatMap((key): ClaimedReminder[] => {
+          const claimed = sql.claimOne.get({ ...key, lease: leaseUntil, owner });
+          const context = sql.claimContext.get(key);
+          if (claimed === undefined || context === undefined) return [];
+          return [
+            {
+              userId: key.user_id,
+              guideId: key.guide_id,
+              kind: claimed.kind,
+              attempts: claimed.attempts,
+              leaseUntil,
+              owner,
+              platformUserId: context.platform_user_id,
+              language: context.language,
+              cadence: context.cadence,
+              state: context.state === null ? undefined : parseJson(context.state),
+            },
+          ];
+        }),
+      resolve: async (claim, resolution) => {
+        const held = {
+          user_id: claim.userId,
+          guide_id: claim.guideId,
+          owner: claim.owner,
+          lease: claim.leaseUntil,
+        };
+        switch (resolution.type) {
+          case 'reschedule':
+            return (
+              sql.reschedule.run({
+                ...held,
+                due_at: resolution.dueAt,
+                kind: resolution.kind,
+                error: resolution.error ?? null,
+                reset: resolution.error === undefined ? 1 : 0,
+              }).changes === 1
+            );
+          case 'pause':
+            return sql.pauseClaim.run({ ...held, error: resolution.error }).changes === 1;
+          case 'drop':
+            return sql.dropClaim.run(held).changes === 1;
+        }
+      },
+      release: async (owner, now) => sql.release.run({ owner, now }).changes,
+      queueGuideChange: async (guideId, version, now) => {
+        const users = sql.markNeedsRecheck.all({ version, guide_id: guideId, now });
+        let queued = 0;
+        for (const { user_id } of users) {
+          queued += sql.queueChanged.run({ user_id, guide_id: guideId, now }).changes;
+        }
+        return queued;
       },
     },
   };

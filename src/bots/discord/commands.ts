@@ -1,0 +1,190 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  Locale,
+  Routes,
+  type LocalizationMap,
+  type REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Localizer } from '../../app/localize.js';
+import { fallbackLanguage, matchLanguage } from '../../core/language.js';
+import type { TextKey } from '../../core/text.js';
+
+/**
+ * The names Discord sends back in interactions: the commands' default (English) names. The
+ * locale files hold every language's name under `ui:discord.commands.<id>.name`; English must
+ * equal these (a test checks it).
+ */
+export const commandNames = {
+  grokOptout: 'grok-optout',
+  optout: 'optout',
+  start: 'start',
+  guide: 'guide',
+  status: 'status',
+  language: 'language',
+  languageOption: 'language',
+} as const;
+
+type CommandId = keyof typeof commandNames;
+
+/** A command definition as `PUT /applications/{id}/commands` takes it. */
+export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** The Discord locales a language of ours is shown in (`fr` → `fr`; `es` → `es-ES`, `es-419`). */
+export function discordLocalesOf(language: string): Locale[] {
+  return Object.values(Locale).filter((locale) => matchLanguage(locale, [language]) === language);
+}
+
+/**
+ * Builds the commands from the locale files: `/grok-optout`, and `/optout` with `start` (a guide
+ * chosen by autocomplete), `status` and `language` (a choice of `languages`). Names and
+ * descriptions are localized in every language but English, which is the default. `global`
+ * adds where the commands may be used (servers, the bot's DM, and other chats as a
+ * user-installed app); Discord ignores those fields on server commands.
+ */
+export function commandDefinitions(
+  localizer: Localizer,
+  languages: readonly string[],
+  options: { readonly global: boolean },
+): CommandDefinition[] {
+  const others = languages.filter((l) => l !== fallbackLanguage);
+  const t = (key: string, language: string): string =>
+    localizer.text({ key: key as TextKey }, language);
+  const localized = (key: string): LocalizationMap =>
+    Object.fromEntries(
+      others.flatMap((language) => discordLocalesOf(language).map((l) => [l, t(key, language)])),
+    );
+  const named = (id: CommandId) => ({
+    name: commandNames[id],
+    name_localizations: localized(`ui:discord.commands.${id}.name`),
+    description: t(`ui:discord.commands.${id}.description`, fallbackLanguage),
+    description_localizations: localized(`ui:discord.commands.${id}.description`),
+  });
+  const where = options.global
+    ? {
+        integration_types: [
+          ApplicationIntegrationType.GuildInstall,
+          ApplicationIntegrationType.UserInstall,
+        ],
+        contexts: [
+          InteractionContextType.Guild,
+          InteractionContextType.BotDM,
+          InteractionContextType.PrivateChannel,
+        ],
+      }
+    : {};
+  return [
+    { type: ApplicationCommandType.ChatInput, ...named('grokOptout'), ...where },
+    {
+      type: ApplicationCommandType.ChatInput,
+      ...named('optout'),
+      ...where,
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          ...named('start'),
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              ...named('guide'),
+              required: false,
+              autocomplete: true,
+            },
+          ],
+        },
+        { type: ApplicationCommandOptionType.Subcommand, ...named('status') },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          ...named('language'),
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              ...named('languageOption'),
+              required: false,
+              choices: languages.map((language) => ({
+                name: t(`ui:languageNames.${language}`, language),
+                value: language,
+              })),
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+/** The fields of a command or option that matter when comparing, as Discord may return them. */
+interface Comparable {
+  readonly type?: number;
+  readonly name: string;
+  readonly name_localizations?: LocalizationMap | null;
+  readonly description?: string;
+  readonly description_localizations?: LocalizationMap | null;
+  readonly required?: boolean;
+  readonly autocomplete?: boolean;
+  readonly choices?: readonly { readonly name: string; readonly value: string | number }[];
+  readonly options?: readonly Comparable[];
+  readonly default_member_permissions?: string | null;
+  readonly nsfw?: boolean;
+  readonly contexts?: readonly number[] | null;
+  readonly integration_types?: readonly number[];
+}
+
+const sortedMap = (map: LocalizationMap | null | undefined) =>
+  Object.entries(map ?? {})
+    .filter(([, v]) => v !== null && v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+
+/** A canonical form: Discord's defaults filled in, map keys sorted, so equal means unchanged. */
+function canonical(item: Comparable, global: boolean): unknown {
+  return [
+    item.type ?? ApplicationCommandType.ChatInput,
+    item.name,
+    sortedMap(item.name_localizations),
+    item.description ?? '',
+    sortedMap(item.description_localizations),
+    item.required ?? false,
+    item.autocomplete ?? false,
+    (item.choices ?? []).map((c) => [c.name, c.value]),
+    (item.options ?? []).map((o) => canonical(o, false)),
+    item.default_member_permissions ?? null,
+    item.nsfw ?? false,
+    global ? [...(item.contexts ?? [])].sort() : [],
+    global ? [...(item.integration_types ?? [ApplicationIntegrationType.GuildInstall])].sort() : [],
+  ];
+}
+
+const fingerprint = (commands: readonly Comparable[], global: boolean): string =>
+  JSON.stringify(
+    [...commands].sort((a, b) => a.name.localeCompare(b.name)).map((c) => canonical(c, global)),
+  );
+
+/**
+ * Makes the registered commands match `definitions`: globally, or in one server when `guildId`
+ * is set (instant updates while developing). Reads what is registered (with localizations) and
+ * overwrites it only when something differs, since Discord limits command writes per day.
+ * Returns true when it wrote. Throws the REST error (e.g. 50001 when the bot is not in that
+ * server).
+ */
+export async function syncCommands(
+  rest: REST,
+  applicationId: string,
+  definitions: readonly CommandDefinition[],
+  guildId?: string,
+): Promise<boolean> {
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
+  const global = guildId === undefined;
+  const current = (await rest.get(route, {
+    query: new URLSearchParams({ with_localizations: 'true' }),
+  })) as Comparable[];
+  if (fingerprint(current, global) === fingerprint(definitions as Comparable[], global)) {
+    return false;
+  }
+  await rest.put(route, { body: definitions });
+  return true;
+}

@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from 'better-sqlite3';
+import type { Platform, Store } from '../../src/core/ports.js';
+import { openDatabase } from '../../src/store/database.js';
+import { createSqliteStore, dueRemindersSql } from '../../src/store/sqlite-store.js';
+import { useTempDir } from '../helpers/temp.js';
+
+describe('reminder queue', () => {
+  const tmp = useTempDir();
+  let db: Database;
+  let store: Store;
+  beforeEach(() => {
+    db = openDatabase(join(tmp(), 'queue.sqlite'));
+    store = createSqliteStore(db);
+  });
+  afterEach(() => store.close());
+
+  /** Creates a user with a completed progress row and a reminder due at `dueAt`. */
+  async function enrol(platformUserId: string, dueAt: number, platform: Platform = 'telegram') {
+    return store.transaction(async (repos) => {
+      const user = await repos.users.touch({ platform, platformUserId }, 0, 'en');
+      await repos.progress.put({
+        userId: user.id,
+        guideId: 'x-grok',
+        state: { s: 1 },
+        status: 'completed',
+        guideVersion: 1,
+        origin: null,
+        updatedAt: 0,
+      });
+      await repos.reminders.schedule(user.id, 'x-grok', 'recheck', dueAt);
+      return user.id;
+    });
+  }
+  const claim = (now: number, limit = 10, owner = 'a', platform: Platform = 'telegram') =>
+    store.transaction((repos) => repos.reminders.claimDue(platform, now, limit, now + 1000, owner));
+  const row = (userId: number) =>
+    db
+      .prepare(
+        'SELECT due_at, attempts, paused, lease_owner, kind, last_error FROM reminders WHERE user_id = ?',
+      )
+      .get(userId);
+
+  it('claims due reminders of one platform, oldest first, with what delivery needs', async () => {
+    const late = await enrol('1', 300);
+    const early = await enrol('2', 100);
+    await enrol('3', 900);
+    await enrol('4', 50, 'discord');
+    const claimed = await claim(500);
+    expect(claimed.map((c) => c.userId)).toEqual([early, late]);
+    expect(claimed[0]).toMatchObject({
+      platformUserId: '2',
+      language: 'en',
+      cadence: 'default',
+      attempts: 1,
+      state: { s: 1 },
+      leaseUntil: 1500,
+      owner: 'a',
+    });
+  });
+
+  it('holds a claim until its lease runs out, then lets another dispatcher take it', async () => {
+    await enrol('1', 100);
+    expect(await claim(500, 10, 'a')).toHaveLength(1);
+    expect(await claim(600, 10, 'b')).toHaveLength(0);
+    const again = await claim(1600, 10, 'b');
+    expect(again).toHaveLength(1);
+    expect(again[0]?.attempts).toBe(2);
+  });
+
+  it('saves an outcome only while the claim is held', async () => {
+    const id = await enrol('1', 100);
+    const [first] = await claim(500, 10, 'a');
+    const [second] = await claim(1600, 10, 'b');
+    const lost = await store.transaction((repos) =>
+      repos.reminders.resolve(first!, { type: 'reschedule', dueAt: 9, kind: 'recheck' }),
+    );
+    expect(lost).toBe(false);
+    const kept = await store.transaction((repos) =>
+      repos.reminders.resolve(second!, { type: 'reschedule', dueAt: 5000, kind: 'recheck' }),
+    );
+    expect(kept).toBe(true);
+    expect(row(id)).toMatchObject({ due_at: 5000, attempts: 0, lease_owner: null });
+  });
+
+  it('keeps the attempt count and the error for a retry, and pauses an unreachable user', async () => {
+    const id = await enrol('1', 100);
+    const [c] = await claim(500);
+    await store.transaction((repos) =>
+      repos.reminders.resolve(c!, {
+        type: 'reschedule',
+        dueAt: 700,
+        kind: 'recheck',
+        error: '502 Bad Gateway',
+      }),
+    );
+    expect(row(id)).toMatchObject({ due_at: 700, attempts: 1, last_error: '502 Bad Gateway' });
+    const [c2] = await claim(800);
+    await store.transaction((repos) =>
+      repos.reminders.resolve(c2!, {
+        type: 'pause',
+        error: 'Forbidden: bot was blocked by the user',
+      }),
+    );
+    expect(row(id)).toMatchObject({ paused: 1 });
+    expect(await claim(99_999)).toHaveLength(0);
+    await store.transaction((repos) => repos.reminders.setPaused(id, false));
+    expect(await claim(99_999)).toHaveLength(1);
+  });
+
+  it('gives back the claims of a stopping dispatcher', async () => {
+    const id = await enrol('1', 100);
+    await claim(500, 10, 'a');
+    expect(await store.transaction((repos) => repos.reminders.release('a', 600))).toBe(1);
+    expect(row(id)).toMatchObject({ due_at: 600, lease_owner: null, attempts: 0 });
+    expect(await claim(600, 10, 'b')).toHaveLength(1);
+  });
+
+  it('queues a "changed" reminder once for users who completed an older guide version', async () => {
+    const done = await enrol('1', 10_000);
+    const neverId = await enrol('2', 10_000);
+    await store.transaction((repos) => repos.users.update(neverId, { cadence: 'never' }));
+    const current = await store.transaction(async (repos) => {
+      const user = await repos.users.touch({ platform: 'telegram', platformUserId: '3' }, 0, 'en');
+      await repos.progress.put({
+        userId: user.id,
+        guideId: 'x-grok',
+        state: {},
+        status: 'completed',
+        guideVersion: 2,
+        origin: null,
+        updatedAt: 0,
+      });
+      return user.id;
+    });
+    expect(
+      await store.transaction((repos) => repos.reminders.queueGuideChange('x-grok', 2, 50)),
+    ).toBe(1);
+    expect(row(done)).toMatchObject({ kind: 'changed', due_at: 50 });
+    expect(row(neverId)).toMatchObject({ kind: 'recheck', due_at: 10_000 });
+    expect(row(current)).toBeUndefined();
+    expect(db.prepare('SELECT status FROM progress WHERE user_id = ?').get(done)).toEqual({
+      status: 'needs_recheck',
+    });
+    expect(
+      await store.transaction((repos) => repos.reminders.queueGuideChange('x-grok', 2, 60)),
+    ).toBe(0);
+  });
+
+  it('schedules a paused reminder for a user the bot cannot reach', async () => {
+    const id = await enrol('1', 100);
+    await store.transaction((repos) => repos.users.update(id, { dmOk: false }));
+    await store.transaction((repos) => repos.reminders.schedule(id, 'x-grok', 'recheck', 200));
+    expect(row(id)).toMatchObject({ paused: 1 });
+  });
+
+  it('claims through the index, never a full scan', () => {
+    const sql = db
+      .prepare<{ platform: string; now: number; limit: number }, { detail: string }>(
+        `EXPLAIN QUERY PLAN ${dueRemindersSql}`,
+      )
+      .all({ platform: 'telegram', now: 5, limit: 10 })
+      .map((r) => r.detail);
+    expect(sql.join('\n')).toMatch(
+      /SEARCH reminders USING (COVERING )?INDEX reminders_due \(platform=\? AND due_at<\?\)/,
+    );
+    expect(sql.join('\n')).not.toMatch(/SCAN reminders|USE TEMP B-TREE/);
+  });
+});
