@@ -182,7 +182,7 @@ export async function syncCommands(
   const current = (await rest.get(route, {
     query: new URLSearchParams({ with_localizations: 'true' }),
   })) as Comparable[];
-  if (fingerprint(current, global) === fingerprint(definitions as Comparable[], global)) {
+  if (fingerprint(current, global) === fingerprint(definitions, global)) {
     return false;
   }
   await rest.put(route, { body: definitions });

@@ -27,7 +27,7 @@ const unreachableCodes: ReadonlySet<number | string> = new Set([
  */
 export function outcomeOfError(error: unknown): Exclude<DeliveryOutcome, { type: 'sent' }> {
   if (error instanceof DiscordAPIError) {
-    const reason = `discord ${error.status} ${error.code}: ${error.rawError.message}`;
+    const reason = `discord ${error.status} ${error.code}: ${error.message}`;
     return unreachableCodes.has(error.code)
       ? { type: 'unreachable', reason }
       : { type: 'failed', reason };
