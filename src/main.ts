@@ -24,9 +24,6 @@ import { createSqliteStore } from './store/sqlite-store.js';
 /** Where the guide files are, next to `src/`. */
 export const guidesDirectory = fileURLToPath(new URL('../data/guides', import.meta.url));
 
-/** How long a dispatcher holds claimed reminders; a crashed process's claims return after it. */
-const reminderLeaseMs = 60_000;
-
 /** Errors that are the operator's to fix: shown as one clear message, without a stack trace. */
 const expected = [ConfigError, CatalogError, DatabaseTooNewError];
 
@@ -143,7 +140,7 @@ async function runBots(deps: {
     intervals: deps.intervals,
     log,
     batch: config.REMINDER_BATCH,
-    leaseMs: reminderLeaseMs,
+    leaseMs: config.REMINDER_LEASE,
   });
   dispatcher.start();
   const signal = new Promise<'signal'>((resolve) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/schedule.js';
+import { dayMs, parseDuration } from '../core/schedule.js';
 
 /** A configuration value is missing or malformed: the message says which and how to fix it. */
 export class ConfigError extends Error {
@@ -18,6 +18,20 @@ const url = (name: string) =>
     .url(`${name} must be a full address such as https://example.org`)
     .transform((value) => value.replace(/\/+$/, ''));
 
+/** A duration such as `30d`, parsed to milliseconds, with a message that shows examples. */
+const duration = (name: string, examples: string) =>
+  z.string().transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name}="${value}" is not a duration: use a number and a unit, like ${examples}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 /** A whole number in [min, max] given as text, with a message that says the range. */
 const whole = (name: string, min: number, max: number) =>
   z
@@ -33,20 +47,8 @@ const whole = (name: string, min: number, max: number) =>
 
 const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/optout.sqlite'),
-  REMINDER_INTERVAL: z
-    .string()
-    .default('30d')
-    .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `REMINDER_INTERVAL="${value}" is not a duration: use a number and a unit, like 45s, 10m, 12h or 30d`,
-        });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  REMINDER_INTERVAL: duration('REMINDER_INTERVAL', '45s, 10m, 12h or 30d').default(30 * dayMs),
+  REMINDER_LEASE: duration('REMINDER_LEASE', '30s or 2m').default(60_000),
   REMINDER_BATCH: whole('REMINDER_BATCH', 1, 1000).default(100),
   TELEGRAM_RATE: whole('TELEGRAM_RATE', 1, 1000).default(25),
   DISCORD_RATE: whole('DISCORD_RATE', 1, 50).default(5),

@@ -3,6 +3,7 @@ import { keyStepIndex, type Guide } from './guide.js';
 import { assertNever } from './never.js';
 import type { Progress, StepStatus } from './progress.js';
 import { nextReminderAt, type Intervals } from './schedule.js';
+import type { TextKey } from './text.js';
 import type { Screen } from './view.js';
 import { walkthroughScreen } from './walkthrough-view.js';
 
@@ -215,7 +216,10 @@ function answerReminder(
         at === null
           ? { type: 'cancelReminder', guideId: ctx.guide.id }
           : { type: 'scheduleReminder', guideId: ctx.guide.id, at };
-      return accept({ ...state, updatedAt: ctx.now }, { ...ctx, reminderAt: at }, [effect]);
+      return withNotice(
+        accept({ ...state, updatedAt: ctx.now }, { ...ctx, reminderAt: at }, [effect]),
+        'ui:reminder.thanks',
+      );
     }
     case 'snooze': {
       const at = ctx.now + snoozeMs;
@@ -246,6 +250,16 @@ function accept(
     type: 'accepted',
     state,
     effects: [...effects, { type: 'render', screen: walkthroughScreen(state, ctx) }],
+  };
+}
+
+/** Adds a notice ("Thanks! You're still protected.") to the screen a result renders. */
+function withNotice(result: TransitionResult, key: TextKey): TransitionResult {
+  return {
+    ...result,
+    effects: result.effects.map((e) =>
+      e.type === 'render' ? { ...e, screen: { ...e.screen, notice: { key } } } : e,
+    ),
   };
 }
 

@@ -15,7 +15,10 @@ import { createSqliteStore } from '../../src/store/sqlite-store.js';
 export const shippedCatalog: Catalog = loadCatalog(guidesDirectory);
 
 /** A real application stack on a SQLite file in `dir`, with a controllable clock. */
-export function createTestApp(dir: string, options: { file?: string; now?: () => number } = {}) {
+export function createTestApp(
+  dir: string,
+  options: { file?: string; now?: () => number; intervalMs?: number } = {},
+) {
   const db = openDatabase(join(dir, options.file ?? 'app.sqlite'));
   const store: Store = createSqliteStore(db);
   let clock = 1_700_000_000_000;
@@ -23,12 +26,14 @@ export function createTestApp(dir: string, options: { file?: string; now?: () =>
     store,
     catalog: shippedCatalog,
     now: options.now ?? (() => clock),
-    intervals: { default: 30 * dayMs, long: longIntervalMs },
+    intervals: { default: options.intervalMs ?? 30 * dayMs, long: longIntervalMs },
     languages: supportedLanguages,
   });
   const localizer: Localizer = createLocalizer(createI18n(shippedCatalog), 'words');
   return {
     db,
+    catalog: shippedCatalog,
+    intervals: { default: options.intervalMs ?? 30 * dayMs, long: longIntervalMs },
     store,
     service,
     localizer,

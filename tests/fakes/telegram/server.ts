@@ -235,6 +235,10 @@ class FakeTelegramServer implements FakeTelegram {
     this.queue.push(botStatusChange(this.world, user, 'member', 'kicked'));
   }
 
+  markStarted(user: FakeUser): void {
+    this.world.userRecord(user).started = true;
+  }
+
   unblock(user: FakeUser): void {
     const record = this.world.userRecord(user);
     if (!record.blocked) return;

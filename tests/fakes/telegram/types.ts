@@ -159,6 +159,8 @@ export interface FakeTelegram {
   block(user: FakeUser): void;
   /** The user unblocks the bot; a `my_chat_member` update (status `member`) is injected. */
   unblock(user: FakeUser): void;
+  /** The user pressed Start in some earlier session: the bot may write to them. No update is injected. */
+  markStarted(user: FakeUser): void;
   /** Messages the bot currently has in a chat (not deleted), oldest first. */
   messages(chatId: number): SentMessage[];
   /** The bot's newest message in a chat. */
