@@ -8,6 +8,8 @@ import { createLocalizer } from './app/localize.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
+import { DiscordStartError, startDiscord } from './bots/discord/discord-bot.js';
+import { createDiscordMessenger } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
@@ -25,7 +27,7 @@ import { createSqliteStore } from './store/sqlite-store.js';
 export const guidesDirectory = fileURLToPath(new URL('../data/guides', import.meta.url));
 
 /** Errors that are the operator's to fix: shown as one clear message, without a stack trace. */
-const expected = [ConfigError, CatalogError, DatabaseTooNewError];
+const expected = [ConfigError, CatalogError, DatabaseTooNewError, DiscordStartError];
 
 /**
  * The composition root: reads the configuration, loads the guides, opens the database, builds
@@ -127,7 +129,25 @@ async function runBots(deps: {
     );
   }
   if (config.DISCORD_BOT_TOKEN !== undefined) {
-    log.warn('DISCORD_BOT_TOKEN is set, but the Discord adapter is not part of this build yet.');
+    const localizer = createLocalizer(i18n, 'discord');
+    try {
+      const discord = await startDiscord({
+        token: config.DISCORD_BOT_TOKEN,
+        apiUrl: config.DISCORD_API_URL,
+        ...(config.DISCORD_GUILD_ID === undefined ? {} : { guildId: config.DISCORD_GUILD_ID }),
+        service,
+        localizer,
+        catalog,
+        languages: supportedLanguages,
+        log,
+      });
+      running.push({ name: 'discord', ...discord });
+      messengers.push(createDiscordMessenger({ rest: discord.client.rest, localizer }));
+    } catch (error) {
+      // Leave nothing running behind a failed start, or the process would not exit.
+      await Promise.all(running.map((bot) => bot.stop().catch(() => undefined)));
+      throw error;
+    }
   }
   const dispatcher = createDispatcher({
     store,

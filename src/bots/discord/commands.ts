@@ -10,8 +10,11 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Localizer } from '../../app/localize.js';
+import type { Catalog } from '../../core/catalog.js';
 import { fallbackLanguage, matchLanguage } from '../../core/language.js';
 import type { TextKey } from '../../core/text.js';
+import { guideTitle } from '../../core/walkthrough-view.js';
+import { clip } from './format.js';
 
 /**
  * The names Discord sends back in interactions: the commands' default (English) names. The
@@ -114,6 +117,34 @@ export function commandDefinitions(
       ],
     },
   ];
+}
+
+/** Discord's limits on autocomplete answers. */
+const maxChoices = 25;
+const maxChoiceName = 100;
+
+/** Lower case without accents, so "reseau" finds "Réseau". */
+const folded = (value: string): string =>
+  value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+
+/**
+ * The autocomplete choices for `/optout start guide:`: every guide whose title (in `language`) or
+ * id contains what was typed, at most 25, named in the user's language, valued by guide id.
+ */
+export function guideChoices(
+  catalog: Catalog,
+  localizer: Localizer,
+  language: string,
+  typed: string,
+): { name: string; value: string }[] {
+  const wanted = folded(typed);
+  return catalog.guides
+    .map((guide) => ({
+      name: clip(localizer.text(guideTitle(guide), language), maxChoiceName),
+      value: guide.id,
+    }))
+    .filter((c) => folded(c.name).includes(wanted) || c.value.includes(wanted))
+    .slice(0, maxChoices);
 }
 
 /** The fields of a command or option that matter when comparing, as Discord may return them. */

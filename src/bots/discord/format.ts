@@ -59,7 +59,9 @@ export function clip(value: string, max: number): string {
 }
 
 /** The look of an action button: the step forward in green, opening a guide in blue. */
-function styleOf(action: string): ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success {
+function styleOf(
+  action: string,
+): ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success {
   const decoded = decodeAction(action);
   if (decoded.type !== 'ok') return ButtonStyle.Secondary;
   const { action: a } = decoded;

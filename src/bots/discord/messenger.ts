@@ -41,9 +41,8 @@ export function outcomeOfError(error: unknown): Exclude<DeliveryOutcome, { type:
 }
 
 /** The outcome of {@link sendDm}: the DM channel when sent. */
-export type DmResult = { readonly type: 'sent'; readonly channelId: string } | ReturnType<
-  typeof outcomeOfError
->;
+export type DmResult =
+  { readonly type: 'sent'; readonly channelId: string } | ReturnType<typeof outcomeOfError>;
 
 /**
  * Opens (or reuses: Discord returns the same channel) the DM with a user and sends a message in
