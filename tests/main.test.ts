@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { discordUser, guilds, misbehaviour, textOf } from './bots/discord/harness.js';
 import { talk } from './bots/telegram/harness.js';
+import { startFakeDiscord } from './fakes/discord/index.js';
 import { startFakeTelegram } from './fakes/telegram/server.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -151,4 +153,69 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       await fake.close();
     }
   }, 60_000);
+});
+
+describe('npm start with DISCORD_BOT_TOKEN', () => {
+  const tmp = useTempDir();
+  const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.SECRET-looking.TOKEN_value';
+
+  it('serves Discord members, never logs the token, and exits 0 on SIGTERM', async () => {
+    const fake = await startFakeDiscord({ token, guilds });
+    try {
+      const env = {
+        DATABASE_PATH: join(tmp(), 'dc.sqlite'),
+        DISCORD_BOT_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+        LOG_LEVEL: 'trace',
+      };
+      let failure: unknown;
+      const run = await start([], env, '', (child) => {
+        void (async () => {
+          await fake.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/commands'), 15_000);
+          const ann = discordUser(
+            fake,
+            fake.user({ id: '500000000000000077', username: 'ann', locale: 'fr' }),
+          );
+          const { response } = await ann.slash('grok-optout');
+          expect(textOf(response)).toContain('Je vous ai envoyé un message privé');
+          const step = await ann.click(ann.dm()[0], "✅ C'est fait");
+          expect(textOf(step.message)).toContain('Étape 2 sur 4');
+          child.kill('SIGTERM');
+        })().catch((error: unknown) => {
+          failure = error;
+          child.kill('SIGKILL');
+        });
+      });
+      expect(failure).toBeUndefined();
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('discord: connected, answering interactions');
+      expect(run.stderr).not.toContain('SECRET-looking');
+      expect(run.stdout).not.toContain('SECRET-looking');
+      expect(misbehaviour(fake)).toEqual({ violations: [], acks: [] });
+    } finally {
+      await fake.close();
+    }
+  }, 45_000);
+
+  it('exits 1 with a one-line fix when Discord refuses the token', async () => {
+    const fake = await startFakeDiscord({ token, guilds });
+    try {
+      const run = await start(
+        [],
+        {
+          DATABASE_PATH: join(tmp(), 'dc.sqlite'),
+          DISCORD_BOT_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.another.token-value',
+          DISCORD_API_URL: fake.apiUrl,
+          LOG_LEVEL: 'silent',
+        },
+        '',
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        'Discord refused the token (401 Unauthorized): copy DISCORD_BOT_TOKEN again from the Developer Portal (Bot › Reset Token).',
+      ]);
+    } finally {
+      await fake.close();
+    }
+  }, 45_000);
 });

@@ -204,6 +204,7 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     }
   };
 
+  let stopping = false;
   const boundary = async (interaction: Interaction): Promise<void> => {
     try {
       await handle(interaction);
@@ -230,7 +231,9 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
   client.on(Events.ShardError, (error, shard) =>
     log.warn({ shard, err: describeError(error) }, 'discord: gateway connection error'),
   );
-  client.on(Events.ShardReconnecting, (shard) => log.debug({ shard }, 'discord: reconnecting'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopping) log.debug({ shard }, 'discord: reconnecting');
+  });
   client.on(Events.ShardResume, (shard) => log.debug({ shard }, 'discord: session resumed'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.debug(
@@ -239,7 +242,6 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     ),
   );
 
-  let stopping = false;
   let finish = (): void => undefined;
   const stopped = new Promise<void>((resolve, reject) => {
     finish = resolve;
