@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WalkthroughService } from '../../../src/app/service.js';
-import { commandNames } from '../../../src/bots/discord/commands.js';
 import { startDiscord, type DiscordBot } from '../../../src/bots/discord/discord-bot.js';
 import { createDiscordMessenger } from '../../../src/bots/discord/messenger.js';
 import { reminderScreen } from '../../../src/core/menus.js';
-import { resources, supportedLanguages } from '../../../src/locales/index.js';
+import { supportedLanguages } from '../../../src/locales/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord/index.js';
 import { createTestApp, shippedCatalog } from '../../helpers/app.js';
 import { useTempDir } from '../../helpers/temp.js';
@@ -302,7 +301,7 @@ describe('the Discord bot against the fake Discord', () => {
       expect.objectContaining({ query: { with_localizations: 'true' } }),
       expect.objectContaining({ query: { with_localizations: 'true' } }),
     ]);
-    expect(fake.violations).toEqual([]);
+    assertWellBehaved();
   });
 
   it('registers the commands in one server when DISCORD_GUILD_ID is set', async () => {
@@ -314,15 +313,7 @@ describe('the Discord bot against the fake Discord', () => {
     ]);
     const { response } = await member().slash('grok-optout');
     expect(textOf(response)).toContain('I sent you a DM');
-    expect(fake.violations).toEqual([]);
-  });
-
-  it('keeps the English command names of the locale files equal to the names Discord sends', () => {
-    for (const [id, name] of Object.entries(commandNames)) {
-      const entry = (resources.en.ui.discord.commands as Record<string, { name: string }>)[id];
-      expect(entry?.name, id).toBe(name);
-    }
-    expect(supportedLanguages).toContain('fr');
+    assertWellBehaved();
   });
 
   it('answers a command it does not know with help', async () => {
@@ -425,6 +416,11 @@ describe('the Discord bot against the fake Discord', () => {
     ).rejects.toThrow(
       'Discord refused the token (401 Unauthorized): copy DISCORD_BOT_TOKEN again from the Developer Portal',
     );
+    // The refused login is the only request Discord counts against the bot.
+    expect(fake.violations.map((v) => `${v.method} ${v.path} ${v.status}`)).toEqual([
+      'GET /gateway/bot 401',
+    ]);
+    expect(misbehaviour(fake).acks).toEqual([]);
   });
 
   describe('the Messenger', () => {
@@ -476,6 +472,23 @@ describe('the Discord bot against the fake Discord', () => {
         reason: 'discord 502',
       });
       expect(ann.dm()).toEqual([]);
+      assertWellBehaved();
+    });
+
+    it('waits out a 429 on the DM, then delivers', async () => {
+      const messenger = createDiscordMessenger({
+        rest: bot!.client.rest,
+        localizer: discordLocalizer,
+      });
+      const ann = member();
+      fake.rateLimit({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, 0.5);
+      const started = Date.now();
+      expect(await messenger.deliver(ann.user.id, { language: 'en', screen })).toEqual({
+        type: 'sent',
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      expect(textOf(ann.dm()[0])).toContain('Time for a quick check 🔁');
+      assertWellBehaved();
     });
   });
 });
