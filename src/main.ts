@@ -13,6 +13,8 @@ import { createDiscordMessenger } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
+import { createFloodGuard } from './app/flood-guard.js';
+import { createRetentionSweep } from './app/retention.js';
 import type { Messenger } from './app/messenger.js';
 import { queueGuideChanges } from './app/guide-changes.js';
 import type { Catalog } from './core/catalog.js';
@@ -25,6 +27,9 @@ import { createSqliteStore } from './store/sqlite-store.js';
 
 /** Where the guide files are, next to `src/`. */
 export const guidesDirectory = fileURLToPath(new URL('../data/guides', import.meta.url));
+
+/** Per-user flood control: 6 requests in 3 s is plenty for a person clicking through steps. */
+const floodLimits = { limit: 6, windowMs: 3_000, quietMs: 5_000 };
 
 /** Errors that are the operator's to fix: shown as one clear message, without a stack trace. */
 const expected = [ConfigError, CatalogError, DatabaseTooNewError, DiscordStartError];
@@ -118,6 +123,7 @@ async function runBots(deps: {
       localizer: createLocalizer(i18n, 'words'),
       languages: supportedLanguages,
       log,
+      flood: createFloodGuard({ ...floodLimits, now: Date.now }),
     });
     running.push({ name: 'telegram', ...telegram });
     messengers.push(
@@ -163,6 +169,14 @@ async function runBots(deps: {
     leaseMs: config.REMINDER_LEASE,
   });
   dispatcher.start();
+  const retention = createRetentionSweep({
+    store,
+    retentionMs: config.RETENTION,
+    everyMs: 86_400_000,
+    now: Date.now,
+    log,
+  });
+  retention.start();
   const signal = new Promise<'signal'>((resolve) => {
     process.once('SIGINT', () => resolve('signal'));
     process.once('SIGTERM', () => resolve('signal'));
@@ -176,6 +190,7 @@ async function runBots(deps: {
     ),
   );
   const outcome = await Promise.race([signal, failure]);
+  retention.stop();
   await dispatcher.stop();
   await Promise.all(
     running.map((bot) =>

@@ -49,6 +49,7 @@ const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/optout.sqlite'),
   REMINDER_INTERVAL: duration('REMINDER_INTERVAL', '45s, 10m, 12h or 30d').default(30 * dayMs),
   REMINDER_LEASE: duration('REMINDER_LEASE', '30s or 2m').default(60_000),
+  RETENTION: duration('RETENTION', '548d (18 months)').default(548 * dayMs),
   REMINDER_BATCH: whole('REMINDER_BATCH', 1, 1000).default(100),
   TELEGRAM_RATE: whole('TELEGRAM_RATE', 1, 1000).default(25),
   DISCORD_RATE: whole('DISCORD_RATE', 1, 50).default(5),

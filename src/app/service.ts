@@ -5,6 +5,12 @@ import { negotiateLanguage } from '../core/language.js';
 import { guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
 import { assertNever } from '../core/never.js';
 import type { Repositories, Store, UserKey, UserRecord } from '../core/ports.js';
+import {
+  exportDocument,
+  exportScreen,
+  forgetConfirmScreen,
+  forgottenScreen,
+} from '../core/privacy.js';
 import { restoreProgress, type GuideStatus, type Progress } from '../core/progress.js';
 import type { Intervals } from '../core/schedule.js';
 import { text, type Text } from '../core/text.js';
@@ -37,7 +43,14 @@ export type ServiceEvent =
   | { readonly type: 'started'; readonly guideId: string }
   | { readonly type: 'completed'; readonly guideId: string; readonly version: number }
   | { readonly type: 'rejected'; readonly reason: string }
-  | { readonly type: 'progressReset'; readonly guideId: string };
+  | { readonly type: 'progressReset'; readonly guideId: string }
+  | { readonly type: 'forgotten'; readonly rows: number };
+
+/** A user's data export: the readable screen and the same data as a JSON file. */
+export interface ExportReply extends Reply {
+  /** Undefined when nothing is stored about the user. */
+  readonly document: { readonly fileName: string; readonly json: string } | undefined;
+}
 
 /** What the service needs; passed in by the composition root (`src/main.ts`). */
 export interface ServiceDeps {
@@ -72,6 +85,10 @@ export interface WalkthroughService {
   setLanguage(actor: Actor, language: string): Promise<Reply>;
   /** The language to use with this user now. */
   languageOf(actor: Actor): Promise<string>;
+  /** Everything stored about the user, readable and as JSON. Creates nothing. */
+  exportData(actor: Actor): Promise<ExportReply>;
+  /** Asks to confirm deleting everything about the user (the button does it). Creates nothing. */
+  forgetPrompt(actor: Actor): Promise<Reply>;
   /** Records whether the platform lets the bot write to the user (blocked bot, closed DMs). */
   setReachable(key: UserKey, reachable: boolean): Promise<void>;
 }
@@ -80,6 +97,10 @@ export interface WalkthroughService {
 export function createWalkthroughService(deps: ServiceDeps): WalkthroughService {
   const { store, catalog, now, intervals, languages } = deps;
 
+  /** The language to speak to a user (who may not be stored yet). */
+  const languageFor = (user: UserRecord | undefined, actor: Actor): string =>
+    negotiateLanguage({ explicit: user?.languageChoice, platformLocale: actor.locale }, languages);
+
   /** Finds or creates the user, and settles the language to speak. */
   async function enter(
     repos: Repositories,
@@ -87,10 +108,7 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
   ): Promise<{ user: UserRecord; language: string }> {
     const key: UserKey = { platform: actor.platform, platformUserId: actor.platformUserId };
     const existing = await repos.users.find(key);
-    const language = negotiateLanguage(
-      { explicit: existing?.languageChoice, platformLocale: actor.locale },
-      languages,
-    );
+    const language = languageFor(existing, actor);
     const user = await repos.users.touch(key, now(), language);
     const dmOk = user.dmOk || actor.reachable === true;
     if (user.language !== language || user.dmOk !== dmOk) {
@@ -270,6 +288,14 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
         return guideList(repos, user, language);
       case 'status':
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
+      case 'forget': {
+        const rows = await repos.users.forget(user.id);
+        return {
+          language,
+          screen: forgottenScreen(rows > 0),
+          events: [{ type: 'forgotten', rows }],
+        };
+      }
       default:
         return assertNever(action);
     }
@@ -283,10 +309,7 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
   ): Promise<Reply> {
     const language = languages.find((l) => l.toLowerCase() === wanted.toLowerCase());
     if (language === undefined) {
-      const current = negotiateLanguage(
-        { explicit: user.languageChoice, platformLocale: actor.locale },
-        languages,
-      );
+      const current = languageFor(user, actor);
       return {
         language: current,
         screen: languageScreen(languages),
@@ -340,11 +363,40 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       }),
     languageOf: (actor) =>
       run(async (repos) => {
+        return languageFor(await repos.users.find(actor), actor);
+      }),
+    exportData: (actor) =>
+      run(async (repos) => {
         const existing = await repos.users.find(actor);
-        return negotiateLanguage(
-          { explicit: existing?.languageChoice, platformLocale: actor.locale },
-          languages,
-        );
+        const language = languageFor(existing, actor);
+        if (existing === undefined) {
+          return {
+            language,
+            screen: exportScreen(undefined, catalog, now()),
+            events: [],
+            document: undefined,
+          };
+        }
+        const data = {
+          user: existing,
+          progress: await repos.progress.list(existing.id),
+          reminders: await repos.reminders.list(existing.id),
+        };
+        return {
+          language,
+          screen: exportScreen(data, catalog, now()),
+          events: [],
+          document: {
+            fileName: 'optout-bot-my-data.json',
+            json: `${JSON.stringify(exportDocument(data, catalog, now()), null, 2)}\n`,
+          },
+        };
+      }),
+    forgetPrompt: (actor) =>
+      run(async (repos) => {
+        const existing = await repos.users.find(actor);
+        const language = languageFor(existing, actor);
+        return { language, screen: forgetConfirmScreen(), events: [] };
       }),
     setReachable: (key, reachable) =>
       run(async (repos) => {

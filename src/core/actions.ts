@@ -38,7 +38,9 @@ export type Action =
   | { readonly type: 'reminder'; readonly guideId: string; readonly answer: ReminderAnswer }
   | { readonly type: 'language'; readonly language: string }
   | { readonly type: 'guides' }
-  | { readonly type: 'status' };
+  | { readonly type: 'status' }
+  /** The confirmation of "delete everything about me". */
+  | { readonly type: 'forget' };
 
 /** The outcome of decoding an action id: never an exception. */
 export type DecodeResult =
@@ -92,6 +94,8 @@ export function encodeAction(action: Action): string {
         return ['g'];
       case 'status':
         return ['t'];
+      case 'forget':
+        return ['f'];
       default:
         return assertNever(action);
     }
@@ -170,6 +174,8 @@ export function decodeAction(raw: unknown): DecodeResult {
         return rest.length === 0 ? { type: 'guides' } : undefined;
       case 't':
         return rest.length === 0 ? { type: 'status' } : undefined;
+      case 'f':
+        return rest.length === 0 ? { type: 'forget' } : undefined;
       default:
         return undefined;
     }

@@ -59,6 +59,13 @@ export interface UserRepository {
     id: number,
     patch: Partial<Pick<UserRecord, 'languageChoice' | 'language' | 'cadence' | 'dmOk'>>,
   ): Promise<void>;
+  /** Deletes the user and, with them, their progress and reminders. Returns the rows deleted. */
+  forget(id: number): Promise<number>;
+  /**
+   * Deletes up to `limit` users not seen since `before` who have no reminder scheduled
+   * (the retention rule). Returns how many were deleted.
+   */
+  sweepInactive(before: number, limit: number): Promise<number>;
 }
 
 /** Progress, one row per user and guide. */
@@ -108,6 +115,8 @@ export type ReminderResolution =
 /** Reminders, at most one per user and guide. */
 export interface ReminderRepository {
   get(userId: number, guideId: string): Promise<ReminderRecord | undefined>;
+  /** A user's reminders, for their data export. */
+  list(userId: number): Promise<ReminderRecord[]>;
   /** Creates or replaces the user's reminder for the guide. */
   schedule(userId: number, guideId: string, kind: ReminderKind, dueAt: number): Promise<void>;
   cancel(userId: number, guideId: string): Promise<void>;

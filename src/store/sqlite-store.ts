@@ -118,6 +118,20 @@ export function createSqliteStore(db: Database): Store {
          cadence = :cadence, dm_ok = :dm_ok WHERE id = :id`,
     ),
     userById: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+    countRows: db.prepare<[number, number], { n: number }>(
+      `SELECT (SELECT count(*) FROM progress WHERE user_id = ?)
+            + (SELECT count(*) FROM reminders WHERE user_id = ?) AS n`,
+    ),
+    deleteUser: db.prepare<[number]>('DELETE FROM users WHERE id = ?'),
+    sweepInactive: db.prepare<[number, number]>(
+      `DELETE FROM users WHERE id IN (
+         SELECT u.id FROM users u
+         WHERE u.last_seen_at < ? AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.user_id = u.id)
+         LIMIT ?)`,
+    ),
+    listReminders: db.prepare<[number], ReminderRow>(
+      'SELECT user_id, guide_id, kind, due_at, attempts FROM reminders WHERE user_id = ? ORDER BY guide_id',
+    ),
     getProgress: db.prepare<[number, string], ProgressRow>(
       'SELECT user_id, guide_id, state, origin FROM progress WHERE user_id = ? AND guide_id = ?',
     ),
@@ -254,6 +268,12 @@ export function createSqliteStore(db: Database): Store {
           dm_ok: patch.dmOk === undefined ? row.dm_ok : patch.dmOk ? 1 : 0,
         });
       },
+      forget: async (id) => {
+        const dependent = sql.countRows.get(id, id)?.n ?? 0;
+        const deleted = sql.deleteUser.run(id).changes;
+        return deleted === 0 ? 0 : deleted + dependent; // progress and reminders go by cascade
+      },
+      sweepInactive: async (before, limit) => sql.sweepInactive.run(before, limit).changes,
     },
     progress: {
       get: async (userId, guideId) => {
@@ -278,6 +298,7 @@ export function createSqliteStore(db: Database): Store {
         const row = sql.getReminder.get(userId, guideId);
         return row && toReminder(row);
       },
+      list: async (userId) => sql.listReminders.all(userId).map(toReminder),
       schedule: async (userId, guideId, kind, dueAt) => {
         sql.scheduleReminder.run({ kind, guide_id: guideId, due_at: dueAt, user_id: userId });
       },

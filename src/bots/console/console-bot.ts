@@ -53,6 +53,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       action: encodeAction({ type: 'status' }),
     },
     { label: localizer.text(text('ui:language.title'), language), action: 'language' },
+    { label: localizer.text(text('ui:privacy.exportTitle'), language), action: 'export' },
+    { label: localizer.text(text('ui:privacy.forgetTitle'), language), action: 'forget' },
   ];
 
   let choices = new Map<string, string>();
@@ -78,10 +80,19 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       output.write(localizer.text(text('ui:console.prompt'), reply.language));
       continue;
     }
+    if (action === 'export') {
+      const exported = await service.exportData(actor);
+      reply = exported;
+      show(reply);
+      if (exported.document) write(`\n${exported.document.json}`);
+      continue;
+    }
     reply =
       action === 'language'
         ? await service.languageMenu(actor)
-        : await service.press(actor, action);
+        : action === 'forget'
+          ? await service.forgetPrompt(actor)
+          : await service.press(actor, action);
     show(reply);
   }
   lines.close();

@@ -4,7 +4,15 @@ import type { Localizer } from '../../app/localize.js';
 import type { TextKey } from '../../core/text.js';
 
 /** The commands shown in private chats, in menu order. Telegram allows no hyphens: `grok_optout`. */
-export const privateCommands = ['grok_optout', 'guides', 'status', 'language', 'help'] as const;
+export const privateCommands = [
+  'grok_optout',
+  'guides',
+  'status',
+  'language',
+  'export',
+  'forget',
+  'help',
+] as const;
 /** The commands shown in groups: only the hand-off to a private chat, and help. */
 export const groupCommands = ['grok_optout', 'help'] as const;
 

@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, GrammyError, HttpError, type Context } from 'grammy';
+import { Bot, GrammyError, HttpError, InputFile, type Context } from 'grammy';
+import type { FloodGuard } from '../../app/flood-guard.js';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
@@ -24,6 +25,8 @@ export interface TelegramOptions {
   readonly botInfo?: UserFromGetMe;
   /** Long-polling timeout in seconds (30 in production; short in tests). */
   readonly pollTimeout?: number;
+  /** Per-user flood control; none when undefined. */
+  readonly flood?: FloodGuard;
   /** auto-retry's limits for 429 and 5xx answers. */
   readonly retry?: { readonly maxRetryAttempts: number; readonly maxDelaySeconds: number };
 }
@@ -75,6 +78,21 @@ export function createTelegramBot(options: TelegramOptions): Bot {
   bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   // Updates run concurrently across chats, in order within a chat.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  // A user sending a stream of commands or clicks is answered once, then ignored for a moment.
+  const flood = options.flood;
+  if (flood) {
+    bot.use(async (ctx, next) => {
+      const verdict = ctx.from ? flood.check(String(ctx.from.id)) : 'allow';
+      if (verdict === 'allow') return next();
+      const actor = actorOf(ctx);
+      const slowDown = actor
+        ? words(text('ui:privacy.slowDown'), await service.languageOf(actor))
+        : '';
+      if (ctx.callbackQuery)
+        await ctx.answerCallbackQuery(verdict === 'warn' ? { text: slowDown } : {});
+      else if (verdict === 'warn' && ctx.chat?.type === 'private') await ctx.reply(slowDown);
+    });
+  }
 
   const render = (reply: Reply): TelegramMessage =>
     formatScreen(localizer.screen(reply.screen, reply.language));
@@ -125,6 +143,21 @@ export function createTelegramBot(options: TelegramOptions): Bot {
   privateChat.command('status', async (ctx) => {
     const actor = actorOf(ctx);
     if (actor) await send(ctx, render(await service.status(actor)));
+  });
+  privateChat.command('export', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (!actor) return;
+    const result = await service.exportData(actor);
+    await send(ctx, render(result));
+    if (result.document) {
+      await ctx.replyWithDocument(
+        new InputFile(Buffer.from(result.document.json, 'utf8'), result.document.fileName),
+      );
+    }
+  });
+  privateChat.command('forget', async (ctx) => {
+    const actor = actorOf(ctx);
+    if (actor) await send(ctx, render(await service.forgetPrompt(actor)));
   });
   privateChat.command('language', async (ctx) => {
     const actor = actorOf(ctx);

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { createFloodGuard } from '../../../src/app/flood-guard.js';
 import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
 import { supportedLanguages } from '../../../src/locales/index.js';
 import type {
@@ -22,8 +23,10 @@ export async function startTestTelegram(
   fake: FakeTelegram,
   app: ReturnType<typeof createTestApp>,
   lines?: string[],
+  flood?: Parameters<typeof createFloodGuard>[0],
 ): Promise<TelegramBot> {
   return startTelegram({
+    ...(flood ? { flood: createFloodGuard(flood) } : {}),
     token: fake.token,
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,

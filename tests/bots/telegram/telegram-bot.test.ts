@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram/server.js';
 import { createTestApp } from '../../helpers/app.js';
+import { databaseText, rowsAbout } from '../../helpers/database-text.js';
 import { useTempDir } from '../../helpers/temp.js';
 import { startTestTelegram, talk } from './harness.js';
 
@@ -201,12 +202,67 @@ describe('the Telegram bot against the fake Bot API', () => {
     assertWellBehaved();
   });
 
+  it('exports the stored data as text and a JSON file, then forgets it all after confirmation', async () => {
+    const ann = fake.user({
+      id: 511,
+      firstName: 'Annabelle',
+      username: 'annabelle_art',
+      languageCode: 'en',
+    });
+    const user = talk(fake, ann);
+    await user.press(await user.say('/grok_optout'), '✅ Done');
+    const exported = await user.say('/export');
+    expect(exported.text).toContain('Account: telegram user id 511 (no name or username)');
+    expect(exported.text).toContain('step 2 of 4, 1 steps done, started by you');
+    const document = await fake.waitFor((c) => c.method === 'senddocument');
+    expect(JSON.stringify(document.params)).toContain('optout-bot-my-data.json');
+    const file = fake.lastMessage(ann.id)?.document;
+    expect(file?.file_name).toBe('optout-bot-my-data.json');
+    // Names and usernames are never stored.
+    expect(databaseText(app.db)).not.toMatch(/Annabelle|annabelle_art/);
+    const prompt = await user.say('/forget');
+    expect(prompt.text).toContain("It can't be undone.");
+    const done = await user.press(prompt, '🗑️ Yes, delete everything');
+    expect(done.text).toContain('Done: I deleted everything about you.');
+    expect(rowsAbout(app.db, '511')).toBe(0);
+    expect((await user.say('/status')).text).toContain("You haven't started a guide yet.");
+    assertWellBehaved();
+  });
+
+  it('slows down a user who floods it, without affecting others', async () => {
+    await bot?.stop();
+    bot = await startTestTelegram(fake, app, undefined, {
+      limit: 3,
+      windowMs: 10_000,
+      quietMs: 10_000,
+      now: Date.now,
+    });
+    const ann = fake.user({ id: 512, firstName: 'Ann', languageCode: 'en' });
+    const from = fake.calls.length;
+    for (let i = 0; i < 8; i += 1) fake.sendText(ann, '/status');
+    const bob = talk(fake, fake.user({ id: 513, firstName: 'Bob', languageCode: 'en' }));
+    expect((await bob.say('/status')).text).toContain('Your progress');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const toAnn = fake.calls
+      .slice(from)
+      .filter((c) => c.method === 'sendmessage' && c.params['chat_id'] === ann.id);
+    expect(toAnn.map((c) => String(c.params['text']).includes('going a bit fast'))).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+    assertWellBehaved();
+  });
+
   it('publishes the command menus per language, and only when they changed', async () => {
     expect(fake.commands('all_private_chats', 'fr').map((c) => c.command)).toEqual([
       'grok_optout',
       'guides',
       'status',
       'language',
+      'export',
+      'forget',
       'help',
     ]);
     expect(fake.commands('all_private_chats', 'fr')[0]?.description).toBe(

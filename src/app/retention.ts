@@ -1,0 +1,53 @@
+import type { Store } from '../core/ports.js';
+import type { Logger } from './logger.js';
+
+/** The retention sweep: deletes users inactive for the retention period, once a day. */
+export interface RetentionSweep {
+  /** Deletes what is due now; returns how many users were deleted. */
+  runOnce(): Promise<number>;
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * Creates the sweep. A user with no activity for `retentionMs` and no reminder scheduled is
+ * deleted with all their data, in batches so that one sweep never holds the database for long.
+ */
+export function createRetentionSweep(options: {
+  readonly store: Store;
+  readonly retentionMs: number;
+  readonly everyMs: number;
+  readonly now: () => number;
+  readonly log: Logger;
+}): RetentionSweep {
+  let timer: NodeJS.Timeout | undefined;
+  const runOnce = async (): Promise<number> => {
+    const before = options.now() - options.retentionMs;
+    let total = 0;
+    for (;;) {
+      const deleted = await options.store.transaction((repos) =>
+        repos.users.sweepInactive(before, 500),
+      );
+      total += deleted;
+      if (deleted < 500) break;
+    }
+    if (total > 0) options.log.info({ deleted: total }, 'retention: inactive users deleted');
+    return total;
+  };
+  const tick = (): void => {
+    runOnce().catch((error: unknown) =>
+      options.log.error({ err: error }, 'retention sweep failed'),
+    );
+  };
+  return {
+    runOnce,
+    start() {
+      tick();
+      timer = setInterval(tick, options.everyMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
