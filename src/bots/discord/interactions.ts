@@ -159,6 +159,16 @@ export function createInteractionHandler(
     events: [],
   });
 
+  /**
+   * The guide meant by the `guide` option: its id when picked from the suggestions, or the one
+   * guide whose name matches what the user typed without picking (else the text, as unknown).
+   */
+  async function resolveGuide(actor: Actor, typed: string): Promise<string> {
+    if (catalog.get(typed)) return typed;
+    const matches = guideChoices(catalog, localizer, await service.languageOf(actor), typed);
+    return matches.length === 1 && matches[0] ? matches[0].value : typed;
+  }
+
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
     const actor = actorOf(i);
     const origin = i.guildId ? { origin: `discord:${i.guildId}` } : {};
@@ -168,9 +178,11 @@ export function createInteractionHandler(
     if (i.commandName === commandNames.optout) {
       switch (i.options.getSubcommand(false)) {
         case commandNames.start: {
-          const guide = i.options.getString(commandNames.guide)?.trim();
-          return walkthrough(i, () =>
-            guide ? service.openGuide(actor, guide, origin) : service.guides(actor),
+          const typed = i.options.getString(commandNames.guide)?.trim() ?? '';
+          return walkthrough(i, async () =>
+            typed === ''
+              ? service.guides(actor)
+              : service.openGuide(actor, await resolveGuide(actor, typed), origin),
           );
         }
         case commandNames.status:

@@ -278,8 +278,11 @@ describe('the Discord bot against the fake Discord', () => {
     expect(textOf(marie.dm()[0])).toContain('Étape 1 sur 4');
     await marie.slash('optout', [{ name: 'start', options: [{ name: 'guide', value: 'nope' }] }]);
     expect(textOf(marie.dm()[1])).toContain('Je ne connais pas ce guide.');
+    // Typed without picking a suggestion: the one guide it names.
+    await marie.slash('optout', [{ name: 'start', options: [{ name: 'guide', value: ' Grok ' }] }]);
+    expect(textOf(marie.dm()[2])).toContain('Étape 1 sur 4');
     await marie.slash('optout', [{ name: 'start' }]);
-    expect(buttonsOf(marie.dm()[2]).map((b) => b.label)).toEqual([
+    expect(buttonsOf(marie.dm()[3]).map((b) => b.label)).toEqual([
       "▶️ X\u00a0: empêcher Grok d'apprendre de vos posts",
     ]);
     assertWellBehaved();
