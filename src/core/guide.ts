@@ -69,8 +69,11 @@ export const guideSchema = z
     verified: isoDate,
     platform: z.string().min(1),
     category: z.enum(['social', 'ai-assistant', 'creative', 'publishing', 'website']),
-    /** Where the opt-out applies; an i18n key under `ui:regions`. */
-    regions: z.enum(['worldwide', 'eu-uk', 'us']),
+    /**
+     * Where the opt-out applies; an i18n key under `ui:regions`. `unconfirmed` when the sources
+     * do not say, so the bot never claims "everywhere" on a guess.
+     */
+    regions: z.enum(['worldwide', 'eu-uk', 'us', 'unconfirmed']),
     difficulty: z.enum(['easy', 'medium', 'hard', 'limited']),
     minutes: z.number().int().min(1).max(120),
     recheckDays: z.number().int().min(1).max(3650),
