@@ -29,6 +29,8 @@ export const commandNames = {
   status: 'status',
   language: 'language',
   languageOption: 'language',
+  export: 'export',
+  forget: 'forget',
 } as const;
 
 type CommandId = keyof typeof commandNames;
@@ -43,7 +45,7 @@ export function discordLocalesOf(language: string): Locale[] {
 
 /**
  * Builds the commands from the locale files: `/grok-optout`, and `/optout` with `start` (a guide
- * chosen by autocomplete), `status` and `language` (a choice of `languages`). Names and
+ * chosen by autocomplete), `status`, `language` (a choice of `languages`), `export` and `forget`. Names and
  * descriptions are localized in every language but English, which is the default. `global`
  * adds where the commands may be used (servers, the bot's DM, and other chats as a
  * user-installed app); Discord ignores those fields on server commands.
@@ -114,6 +116,8 @@ export function commandDefinitions(
             },
           ],
         },
+        { type: ApplicationCommandOptionType.Subcommand, ...named('export') },
+        { type: ApplicationCommandOptionType.Subcommand, ...named('forget') },
       ],
     },
   ];

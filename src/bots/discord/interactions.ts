@@ -1,6 +1,7 @@
 import {
   InteractionContextType,
   MessageFlags,
+  type AttachmentPayload,
   type AutocompleteInteraction,
   type BaseInteraction,
   type ChatInputCommandInteraction,
@@ -10,7 +11,7 @@ import {
 } from 'discord.js';
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
-import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
+import type { Actor, ExportReply, Reply, WalkthroughService } from '../../app/service.js';
 import { userHash } from '../../app/user-hash.js';
 import type { Catalog } from '../../core/catalog.js';
 import { helpScreen } from '../../core/menus.js';
@@ -96,10 +97,14 @@ export function createInteractionHandler(
     formatScreen(localizer.screen(reply.screen, reply.language));
   const words = (key: TextKey, language: string): string => localizer.text(text(key), language);
 
-  /** Shows a screen as the answer: in the bot's DM as a message, elsewhere only to the user. */
-  async function answer(
+  /**
+   * Shows a screen as the answer: in the bot's DM as a message, elsewhere only to the user;
+   * `filesOf` attaches files to it (the data export).
+   */
+  async function answer<R extends Reply>(
     i: RepliableInteraction | MessageComponentInteraction,
-    produce: () => Promise<Reply>,
+    produce: () => Promise<R>,
+    filesOf: (reply: R) => AttachmentPayload[] = () => [],
   ): Promise<void> {
     const flags = inBotDm(i) ? undefined : MessageFlags.Ephemeral;
     const { value, deferred } = await withinDeadline(
@@ -107,10 +112,16 @@ export function createInteractionHandler(
       () => i.deferReply(flags === undefined ? {} : { flags }),
       deferAfterMs,
     );
-    const message = render(value);
+    const files = filesOf(value);
+    const message = { ...render(value), ...(files.length > 0 ? { files } : {}) };
     if (deferred) await i.editReply(message);
     else await i.reply(flags === undefined ? message : { ...message, flags });
   }
+
+  const exportFile = (reply: ExportReply): AttachmentPayload[] =>
+    reply.document
+      ? [{ attachment: Buffer.from(reply.document.json, 'utf8'), name: reply.document.fileName }]
+      : [];
 
   /**
    * Opens a walkthrough. From a server, the walkthrough goes to the user's DM and the answer
@@ -193,6 +204,10 @@ export function createInteractionHandler(
             wanted ? service.setLanguage(actor, wanted) : service.languageMenu(actor),
           );
         }
+        case commandNames.export:
+          return answer(i, () => service.exportData(actor), exportFile);
+        case commandNames.forget:
+          return answer(i, () => service.forgetPrompt(actor));
         case null:
         default:
           break;

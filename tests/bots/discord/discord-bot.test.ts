@@ -162,6 +162,8 @@ describe('the Discord bot against the fake Discord', () => {
         { name: 'start', name_localizations: { fr: 'commencer' } },
         { name: 'status', name_localizations: { fr: 'progression' } },
         { name: 'language', name_localizations: { fr: 'langue' } },
+        { name: 'export', name_localizations: { fr: 'exporter' } },
+        { name: 'forget', name_localizations: { fr: 'oublier' } },
       ],
     });
     const marie = member({ locale: 'fr' });
@@ -243,6 +245,28 @@ describe('the Discord bot against the fake Discord', () => {
     }
     const { response: status } = await ann.slash('optout', [{ name: 'status' }], { dm: true });
     expect(textOf(status)).toContain('step 2 of 4');
+    assertWellBehaved();
+  });
+
+  it('exports what it stores with a file, and forgets it all after confirmation', async () => {
+    const ann = member();
+    const { response: nothing } = await ann.slash('optout', [{ name: 'export' }]);
+    expect(textOf(nothing)).toContain('I have nothing stored about you.');
+    expect(nothing?.attachments).toEqual([]);
+    await ann.slash('grok-optout');
+    const { response: exported } = await ann.slash('optout', [{ name: 'export' }]);
+    expect(flagsOf(exported) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(textOf(exported)).toContain('Here is everything I have stored about you:');
+    expect(textOf(exported)).toContain(`started from community discord:${GUILD}`);
+    expect(exported?.attachments).toEqual([
+      expect.objectContaining({ filename: 'optout-bot-my-data.json' }),
+    ]);
+    const { response: confirm } = await ann.slash('optout', [{ name: 'forget' }]);
+    expect(flagsOf(confirm) & EPHEMERAL).toBe(EPHEMERAL);
+    const done = (await ann.click(confirm, '🗑️ Yes, delete everything')).message;
+    expect(textOf(done)).toContain('Done: I deleted everything about you.');
+    expect(app.db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(app.db.prepare('SELECT count(*) AS n FROM progress').get()).toEqual({ n: 0 });
     assertWellBehaved();
   });
 
