@@ -146,6 +146,7 @@ async function runBots(deps: {
         catalog,
         languages: supportedLanguages,
         log,
+        flood: createFloodGuard({ ...floodLimits, now: Date.now }),
       });
       running.push({ name: 'discord', ...discord });
       messengers.push(createDiscordMessenger({ rest: discord.client.rest, localizer }));

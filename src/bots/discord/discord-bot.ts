@@ -1,18 +1,13 @@
 import {
   Client,
-  DiscordAPIError,
-  DiscordjsError,
-  DiscordjsErrorCodes,
   Events,
-  GatewayCloseCodes,
   GatewayIntentBits,
-  HTTPError,
   MessageFlags,
   Options,
   RESTEvents,
-  RESTJSONErrorCodes,
   type Interaction,
 } from 'discord.js';
+import type { FloodGuard, FloodVerdict } from '../../app/flood-guard.js';
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
 import type { WalkthroughService } from '../../app/service.js';
@@ -22,7 +17,10 @@ import { negotiateLanguage } from '../../core/language.js';
 import { text } from '../../core/text.js';
 import { commandDefinitions, syncCommands } from './commands.js';
 import { escapeDiscord } from './format.js';
+import { DiscordStartError, describeError, explainClose, explainFatal } from './errors.js';
 import { actorOf, createInteractionHandler } from './interactions.js';
+
+export { DiscordStartError };
 
 /** What the Discord adapter needs. */
 export interface DiscordOptions {
@@ -38,8 +36,10 @@ export interface DiscordOptions {
   readonly catalog: Catalog;
   readonly languages: readonly string[];
   readonly log: Logger;
-  /** See {@link InteractionDeps.deferAfterMs}. */
+  /** After how many ms a slow answer is deferred (default 1500; see `interactions.ts`). */
   readonly deferAfterMs?: number;
+  /** Per-user flood control; none when undefined. */
+  readonly flood?: FloodGuard;
 }
 
 /** A running Discord bot. */
@@ -48,11 +48,6 @@ export interface DiscordBot {
   /** Resolves after `stop()`; rejects when Discord ends the session for good (e.g. a reset token). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Discord refused to start the bot: the message says what to do. */
-export class DiscordStartError extends Error {
-  override readonly name = 'DiscordStartError';
 }
 
 /**
@@ -101,26 +96,6 @@ export function createDiscordClient(apiUrl: string): Client {
   });
 }
 
-/** An error as a log field: never the request URL, which can hold an interaction token. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof DiscordAPIError) {
-    return {
-      type: error.name,
-      status: error.status,
-      code: error.code,
-      method: error.method,
-      message: error.message,
-    };
-  }
-  if (error instanceof HTTPError) {
-    return { type: error.name, status: error.status, method: error.method };
-  }
-  if (error instanceof Error) {
-    return { type: error.name, message: error.message, stack: error.stack };
-  }
-  return { type: typeof error, message: String(error) };
-}
-
 /** What kind of interaction, for logs (no names, no typed values). */
 function kindOf(interaction: Interaction): string {
   if (interaction.isChatInputCommand()) {
@@ -130,39 +105,6 @@ function kindOf(interaction: Interaction): string {
   if (interaction.isAutocomplete()) return `autocomplete /${interaction.commandName}`;
   if (interaction.isMessageComponent()) return 'button';
   return `interaction type ${interaction.type}`;
-}
-
-/** Turns the ways Discord refuses to start or ends a session into messages that say what to do. */
-export function explainFatal(error: unknown): Error {
-  if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) {
-    return new DiscordStartError(
-      'Discord refused the token (401 Unauthorized): copy DISCORD_BOT_TOKEN again from the Developer Portal (Bot › Reset Token).',
-    );
-  }
-  if (
-    error instanceof DiscordAPIError &&
-    error.code === (RESTJSONErrorCodes.MissingAccess as number)
-  ) {
-    return new DiscordStartError(
-      'Discord refused to register the commands in DISCORD_GUILD_ID (Missing Access): invite the bot to that server with the "bot applications.commands" scopes, or unset DISCORD_GUILD_ID.',
-    );
-  }
-  if (error instanceof DiscordStartError) return error;
-  const what = error instanceof Error ? error.message : String(error);
-  return new DiscordStartError(
-    `Could not start the Discord bot: ${what}. Check DISCORD_API_URL and the network.`,
-  );
-}
-
-function explainClose(code: number): DiscordStartError {
-  if (code === (GatewayCloseCodes.AuthenticationFailed as number)) {
-    return new DiscordStartError(
-      'Discord ended the session: the token is no longer valid (4004). Copy DISCORD_BOT_TOKEN again from the Developer Portal (Bot › Reset Token), then start again.',
-    );
-  }
-  return new DiscordStartError(
-    `Discord ended the session for good (gateway close code ${code}). Check the bot's settings in the Developer Portal, then start again.`,
-  );
 }
 
 /**
@@ -204,10 +146,29 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     }
   };
 
+  /**
+   * Answers a user sending a stream of commands or clicks without doing the work: Discord wants
+   * every interaction acknowledged, so a click is acknowledged silently, anything else gets
+   * "slow down" (in the client's language: no database work during a flood).
+   */
+  const slowDown = async (interaction: Interaction, verdict: FloodVerdict): Promise<void> => {
+    if (interaction.isAutocomplete()) return interaction.respond([]);
+    if (!interaction.isRepliable()) return;
+    if (interaction.isMessageComponent() && verdict === 'ignore') {
+      await interaction.deferUpdate();
+      return;
+    }
+    const language = negotiateLanguage({ platformLocale: interaction.locale }, languages);
+    const content = escapeDiscord(localizer.text(text('ui:privacy.slowDown'), language));
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  };
+
   let stopping = false;
   const boundary = async (interaction: Interaction): Promise<void> => {
     try {
-      await handle(interaction);
+      const verdict = options.flood?.check(interaction.user.id) ?? 'allow';
+      if (verdict === 'allow') await handle(interaction);
+      else await slowDown(interaction, verdict);
     } catch (error) {
       const context = {
         interaction: interaction.id,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFloodGuard } from '../../../src/app/flood-guard.js';
 import type { WalkthroughService } from '../../../src/app/service.js';
 import { startDiscord, type DiscordBot } from '../../../src/bots/discord/discord-bot.js';
 import { createDiscordMessenger } from '../../../src/bots/discord/messenger.js';
@@ -396,6 +397,30 @@ describe('the Discord bot against the fake Discord', () => {
     const { interaction: click, message } = await ann.click(ann.dm()[0], '✅ Done');
     expect(fake.callbackOf(click)?.type).toBe(6);
     expect(textOf(message)).toContain('Step 2 of 4');
+    assertWellBehaved();
+  });
+
+  it('slows down a user who clicks in a stream, still acknowledging every click', async () => {
+    await bot?.stop();
+    let now = 0;
+    const flood = createFloodGuard({ limit: 2, windowMs: 10_000, quietMs: 10_000, now: () => now });
+    bot = await startTestDiscord(fake, app, { flood });
+    const ann = member();
+    const { response } = await ann.slash('grok-optout', [], { dm: true });
+    const step2 = (await ann.click(response, '✅ Done')).message;
+    const warned = await ann.click(step2, '✅ Done');
+    expect(fake.callbackOf(warned.interaction)?.type).toBe(4);
+    expect(fake.responseOf(warned.interaction)?.content).toBe(
+      "You're going a bit fast! Give me a second, then try again.",
+    );
+    expect(textOf(warned.message)).toContain('Step 2 of 4');
+    if (!step2) throw new Error('no step 2');
+    const ignored = await fake.click(ann.user, step2, '1:s:x-grok:1:1:d');
+    await fake.waitForAck(ignored, 5000);
+    expect(fake.callbackOf(ignored)?.type).toBe(6);
+    expect(textOf(fake.message(step2.id))).toContain('Step 2 of 4');
+    now += 20_000;
+    expect(textOf((await ann.click(step2, '✅ Done')).message)).toContain('Step 3 of 4');
     assertWellBehaved();
   });
 

@@ -1,3 +1,4 @@
+import type { FloodGuard } from '../../../src/app/flood-guard.js';
 import { createI18n } from '../../../src/app/i18n.js';
 import { createLocalizer, type Localizer } from '../../../src/app/localize.js';
 import type { WalkthroughService } from '../../../src/app/service.js';
@@ -34,6 +35,7 @@ export function startTestDiscord(
     readonly guildId?: string;
     readonly service?: WalkthroughService;
     readonly deferAfterMs?: number;
+    readonly flood?: FloodGuard;
   } = {},
 ): Promise<DiscordBot> {
   return startDiscord({
@@ -46,6 +48,7 @@ export function startTestDiscord(
     languages: supportedLanguages,
     log: testLogger(options.lines),
     ...(options.deferAfterMs === undefined ? {} : { deferAfterMs: options.deferAfterMs }),
+    ...(options.flood === undefined ? {} : { flood: options.flood }),
   });
 }
 
