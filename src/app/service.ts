@@ -9,6 +9,7 @@ import {
   exportDocument,
   exportScreen,
   forgetConfirmScreen,
+  forgetStillValid,
   forgottenScreen,
 } from '../core/privacy.js';
 import { restoreProgress, type GuideStatus, type Progress } from '../core/progress.js';
@@ -289,6 +290,13 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       case 'status':
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
       case 'forget': {
+        if (!forgetStillValid(action.issuedAt, now())) {
+          return {
+            language,
+            screen: { ...forgetConfirmScreen(now()), notice: text('ui:rejected.staleButton') },
+            events: [{ type: 'rejected', reason: 'staleButton' }],
+          };
+        }
         const rows = await repos.users.forget(user.id);
         return {
           language,
@@ -396,7 +404,7 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       run(async (repos) => {
         const existing = await repos.users.find(actor);
         const language = languageFor(existing, actor);
-        return { language, screen: forgetConfirmScreen(), events: [] };
+        return { language, screen: forgetConfirmScreen(now()), events: [] };
       }),
     setReachable: (key, reachable) =>
       run(async (repos) => {

@@ -39,8 +39,8 @@ export type Action =
   | { readonly type: 'language'; readonly language: string }
   | { readonly type: 'guides' }
   | { readonly type: 'status' }
-  /** The confirmation of "delete everything about me". */
-  | { readonly type: 'forget' };
+  /** The confirmation of "delete everything about me", with the minute it was asked. */
+  | { readonly type: 'forget'; readonly issuedAt: number };
 
 /** The outcome of decoding an action id: never an exception. */
 export type DecodeResult =
@@ -95,7 +95,7 @@ export function encodeAction(action: Action): string {
       case 'status':
         return ['t'];
       case 'forget':
-        return ['f'];
+        return ['f', String(action.issuedAt)];
       default:
         return assertNever(action);
     }
@@ -174,8 +174,12 @@ export function decodeAction(raw: unknown): DecodeResult {
         return rest.length === 0 ? { type: 'guides' } : undefined;
       case 't':
         return rest.length === 0 ? { type: 'status' } : undefined;
-      case 'f':
-        return rest.length === 0 ? { type: 'forget' } : undefined;
+      case 'f': {
+        const issuedAt = /^[1-9][0-9]{0,9}$/.test(rest[0] ?? '') ? Number(rest[0]) : undefined;
+        return rest.length === 1 && issuedAt !== undefined
+          ? { type: 'forget', issuedAt }
+          : undefined;
+      }
       default:
         return undefined;
     }

@@ -116,8 +116,23 @@ export function exportScreen(data: UserData | undefined, catalog: Catalog, now: 
   return { title: text('ui:privacy.exportTitle'), body, buttons: [] };
 }
 
-/** "Delete everything?": the one step before `/forget` deletes. */
-export function forgetConfirmScreen(): Screen {
+/** How long the "Yes, delete everything" button stays valid, in minutes. */
+export const forgetConfirmMinutes = 15;
+
+/** The minute a time falls in, as carried by the forget confirmation. */
+export const minuteOf = (ms: number): number => Math.floor(ms / 60_000);
+
+/** Whether a forget confirmation issued at `issuedAt` (a minute) may still delete, at `now`. */
+export function forgetStillValid(issuedAt: number, now: number): boolean {
+  const age = minuteOf(now) - issuedAt;
+  return age >= 0 && age <= forgetConfirmMinutes;
+}
+
+/**
+ * "Delete everything?": the one step before `/forget` deletes. Its button is valid for
+ * {@link forgetConfirmMinutes} minutes, so an old or forged confirmation deletes nothing.
+ */
+export function forgetConfirmScreen(now: number): Screen {
   return {
     title: text('ui:privacy.forgetTitle'),
     body: [text('ui:privacy.forgetConfirm')],
@@ -126,7 +141,7 @@ export function forgetConfirmScreen(): Screen {
         {
           type: 'action',
           label: text('ui:privacy.forgetButton'),
-          action: encodeAction({ type: 'forget' }),
+          action: encodeAction({ type: 'forget', issuedAt: minuteOf(now) }),
         },
       ],
       [

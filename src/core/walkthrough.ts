@@ -68,7 +68,8 @@ export function transition(
     case 'move':
       return move(state, event, ctx);
     case 'restart':
-      if (event.version !== ctx.guide.version || state.status === 'not_started') {
+      // "Start over" is offered on the final screen only.
+      if (event.version !== ctx.guide.version || state.status !== 'completed') {
         return reject(state, 'staleButton', ctx);
       }
       return accept(begin(state, ctx, 0), ctx);
@@ -204,7 +205,10 @@ function answerReminder(
   answer: ReminderAnswer,
   ctx: WalkthroughContext,
 ): TransitionResult {
-  if (state.status === 'not_started') return reject(state, 'staleButton', ctx);
+  // Reminders are only sent about a completed guide; any other answer is out of date.
+  if (state.status !== 'completed' && state.status !== 'needs_recheck') {
+    return reject(state, 'staleButton', ctx);
+  }
   switch (answer) {
     case 'wasOn':
       // Re-open the step that matters, keeping what came before it.

@@ -17,6 +17,7 @@ const samples: Action[] = [
   { type: 'language', language: 'pt-BR' },
   { type: 'guides' },
   { type: 'status' },
+  { type: 'forget', issuedAt: 29_500_000 },
 ];
 
 describe('action ids', () => {

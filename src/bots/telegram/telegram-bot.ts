@@ -49,7 +49,10 @@ const isNotModified = (error: unknown): boolean =>
 const isGone = (error: unknown): boolean =>
   error instanceof GrammyError &&
   error.error_code === 400 &&
-  /message to edit not found|message can't be edited/.test(error.description);
+  // The message was deleted, is too old, or holds no text (a document): send a new one instead.
+  /message to edit not found|message can't be edited|no text in the message to edit/.test(
+    error.description,
+  );
 const isBlocked = (error: unknown): boolean =>
   error instanceof GrammyError && error.error_code === 403;
 
@@ -106,6 +109,12 @@ export function createTelegramBot(options: TelegramOptions): Bot {
   };
   /** Shows a reply in the message the button was on; sends a new one if that message is gone. */
   const showInPlace = async (ctx: Context, message: TelegramMessage): Promise<void> => {
+    const target = ctx.callbackQuery?.message;
+    // A message Telegram no longer shows the bot (date 0) or one without text (the export
+    // file) cannot be edited: answer with a new message instead.
+    if (!target || target.date === 0 || !('text' in target) || target.text === undefined) {
+      return send(ctx, message);
+    }
     try {
       await ctx.editMessageText(message.text, {
         parse_mode: 'HTML',

@@ -255,7 +255,12 @@ class FakeTelegramServer implements FakeTelegram {
   }
 
   lastMessage(chatId: number): SentMessage | undefined {
-    return this.messages(chatId).at(-1);
+    const chat = this.world.chats.get(chatId);
+    if (chat === undefined) return undefined;
+    // Only the newest is snapshotted: tests call this in loops over long conversations.
+    let last: (typeof chat.botMessages extends Map<number, infer M> ? M : never) | undefined;
+    for (const m of chat.botMessages.values()) if (!last || m.messageId > last.messageId) last = m;
+    return last && snapshot(last, chat, this.botInfo);
   }
 
   fault(method: string, response: ApiErrorShape, times = 1): void {
