@@ -95,6 +95,21 @@ describe('privacy', () => {
     expect(fresh.screen.body).toEqual([{ key: 'ui:status.empty' }]);
   });
 
+  it('refuses a forget confirmation older than 15 minutes, deleting nothing', async () => {
+    const created = createTestApp(tmp(), { file: 'stale.sqlite' });
+    apps.push(created);
+    const { service, db } = created;
+    await service.openGuide(ann, 'x-grok');
+    const prompt = await service.forgetPrompt(ann);
+    created.advance(16 * 60_000);
+    const reply = await service.press(ann, action(prompt, 'ui:privacy.forgetButton'));
+    expect(reply.screen.notice).toEqual({ key: 'ui:rejected.staleButton' });
+    expect(databaseText(db)).toContain('4242');
+    const fresh = await service.press(ann, action(reply, 'ui:privacy.forgetButton'));
+    expect(fresh.screen.body).toEqual([{ key: 'ui:privacy.forgotten' }]);
+    expect(databaseText(db)).not.toContain('4242');
+  });
+
   it('deletes users inactive for the retention period who have no reminder', async () => {
     let now = 0;
     const { service, store, db } = createTestApp(tmp(), { file: 'ret.sqlite', now: () => now });
