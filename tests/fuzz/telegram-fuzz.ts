@@ -159,7 +159,7 @@ export function telegramFuzzSuite(kind: 'messages' | 'buttons', runs: number): v
               .handleUpdate(update)
               .catch((error: unknown) => bot.errorHandler(error as never));
             expect(meaningfulState(app)).toBe(before);
-          const answers = fake.calls.slice(calls).map((c) => c.method);
+            const answers = fake.calls.slice(calls).map((c) => c.method);
             expect(
               answers.some((m) =>
                 ['sendmessage', 'editmessagetext', 'answercallbackquery'].includes(m),
