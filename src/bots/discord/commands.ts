@@ -45,10 +45,10 @@ export function discordLocalesOf(language: string): Locale[] {
 
 /**
  * Builds the commands from the locale files: `/grok-optout`, and `/optout` with `start` (a guide
- * chosen by autocomplete), `status`, `language` (a choice of `languages`), `export` and `forget`. Names and
- * descriptions are localized in every language but English, which is the default. `global`
- * adds where the commands may be used (servers, the bot's DM, and other chats as a
- * user-installed app); Discord ignores those fields on server commands.
+ * chosen by autocomplete), `status`, `language` (a choice of `languages`), `export` and
+ * `forget`. Names and descriptions are localized in every language but English, the default.
+ * `global` adds where the commands may be used (servers, the bot's DM, and other chats as a
+ * user-installed app); server commands cannot carry those fields.
  */
 export function commandDefinitions(
   localizer: Localizer,
@@ -173,6 +173,8 @@ const sortedMap = (map: LocalizationMap | null | undefined) =>
     .filter(([, v]) => v !== null && v !== undefined)
     .sort(([a], [b]) => a.localeCompare(b));
 
+const byNumber = (a: number, b: number): number => a - b;
+
 /** A canonical form: Discord's defaults filled in, map keys sorted, so equal means unchanged. */
 function canonical(item: Comparable, global: boolean): unknown {
   return [
@@ -187,8 +189,10 @@ function canonical(item: Comparable, global: boolean): unknown {
     (item.options ?? []).map((o) => canonical(o, false)),
     item.default_member_permissions ?? null,
     item.nsfw ?? false,
-    global ? [...(item.contexts ?? [])].sort() : [],
-    global ? [...(item.integration_types ?? [ApplicationIntegrationType.GuildInstall])].sort() : [],
+    global ? [...(item.contexts ?? [])].sort(byNumber) : [],
+    global
+      ? [...(item.integration_types ?? [ApplicationIntegrationType.GuildInstall])].sort(byNumber)
+      : [],
   ];
 }
 
