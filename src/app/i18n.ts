@@ -18,6 +18,13 @@ type LabelTree = Record<string, Record<string, Record<string, string>>>;
 export function labelResources(catalog: Catalog): Record<string, LabelTree> {
   const byLanguage: Record<string, LabelTree> = {};
   for (const guide of catalog.guides) {
+    // "What changed" lines, as `labels:<guide>._changes.<version>` (no step id starts with _).
+    for (const [version, perLanguage] of Object.entries(guide.changes)) {
+      for (const [language, line] of Object.entries(perLanguage)) {
+        const steps = ((byLanguage[language] ??= {})[guide.id] ??= {});
+        (steps['_changes'] ??= {})[version] = line;
+      }
+    }
     for (const step of guide.steps) {
       for (const [name, perLanguage] of Object.entries(step.labels)) {
         for (const [language, label] of Object.entries(perLanguage)) {

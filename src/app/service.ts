@@ -2,7 +2,7 @@ import { decodeAction, type Action } from '../core/actions.js';
 import type { Catalog } from '../core/catalog.js';
 import type { Guide } from '../core/guide.js';
 import { negotiateLanguage } from '../core/language.js';
-import { guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
+import { categoryScreen, guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
 import { assertNever } from '../core/never.js';
 import type { Repositories, Store, UserKey, UserRecord } from '../core/ports.js';
 import {
@@ -287,6 +287,12 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
         return chooseLanguage(repos, user, action.language, actor);
       case 'guides':
         return guideList(repos, user, language);
+      case 'category': {
+        const map = new Map(
+          (await statuses(repos, user)).map((p) => [p.guideId, p.status] as const),
+        );
+        return { language, screen: categoryScreen(catalog, action.category, map), events: [] };
+      }
       case 'status':
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
       case 'forget': {

@@ -1,4 +1,4 @@
-import { idPattern } from './guide.js';
+import { guideCategories, idPattern, type GuideCategory } from './guide.js';
 import { assertNever } from './never.js';
 
 /**
@@ -38,6 +38,7 @@ export type Action =
   | { readonly type: 'reminder'; readonly guideId: string; readonly answer: ReminderAnswer }
   | { readonly type: 'language'; readonly language: string }
   | { readonly type: 'guides' }
+  | { readonly type: 'category'; readonly category: GuideCategory }
   | { readonly type: 'status' }
   /** The confirmation of "delete everything about me", with the minute it was asked. */
   | { readonly type: 'forget'; readonly issuedAt: number };
@@ -92,6 +93,8 @@ export function encodeAction(action: Action): string {
         return ['l', action.language];
       case 'guides':
         return ['g'];
+      case 'category':
+        return ['k', action.category];
       case 'status':
         return ['t'];
       case 'forget':
@@ -172,6 +175,10 @@ export function decodeAction(raw: unknown): DecodeResult {
           : undefined;
       case 'g':
         return rest.length === 0 ? { type: 'guides' } : undefined;
+      case 'k': {
+        const category = guideCategories.find((c) => c === rest[0]);
+        return rest.length === 1 && category ? { type: 'category', category } : undefined;
+      }
       case 't':
         return rest.length === 0 ? { type: 'status' } : undefined;
       case 'f': {

@@ -35,6 +35,16 @@ const labelText = z.union([
   }),
 ]);
 
+/** How guides are grouped when users browse them, in display order. */
+export const guideCategories = [
+  'social',
+  'creative',
+  'ai-assistant',
+  'publishing',
+  'website',
+] as const;
+export type GuideCategory = (typeof guideCategories)[number];
+
 /** What each kind of step asks of the user. */
 export const stepKinds = ['open', 'toggle', 'action', 'verify', 'info'] as const;
 export type StepKind = (typeof stepKinds)[number];
@@ -68,7 +78,7 @@ export const guideSchema = z
     /** When the steps were last checked against the sources. */
     verified: isoDate,
     platform: z.string().min(1),
-    category: z.enum(['social', 'ai-assistant', 'creative', 'publishing', 'website']),
+    category: z.enum(guideCategories),
     /**
      * Where the opt-out applies; an i18n key under `ui:regions`. `unconfirmed` when the sources
      * do not say, so the bot never claims "everywhere" on a guess.
@@ -83,6 +93,13 @@ export const guideSchema = z
     limits: z.array(id).default([]),
     /** Ids of "also good to know" lines (alternatives and caveats); their words are in the locales. */
     tips: z.array(id).default([]),
+    /**
+     * What changed in a version, in one line per language (English required), shown in the
+     * "this setting changed" reminder: `{ 2: { en: "…", fr: "…" } }`.
+     */
+    changes: z
+      .record(z.string().regex(/^[1-9][0-9]*$/), z.record(z.string(), z.string().min(1)))
+      .default({}),
   })
   .superRefine((guide, ctx) => {
     const seen = new Set<string>();

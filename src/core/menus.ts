@@ -1,10 +1,10 @@
 import { encodeAction } from './actions.js';
 import type { Catalog } from './catalog.js';
-import type { Guide } from './guide.js';
+import { guideCategories, type Guide, type GuideCategory } from './guide.js';
 import type { GuideStatus, Progress } from './progress.js';
 import { text, type Text, type TextKey } from './text.js';
 import type { Button, Screen } from './view.js';
-import { guideTitle } from './walkthrough-view.js';
+import { guideMeta, guideTitle } from './walkthrough-view.js';
 
 /** The mark shown beside a guide in lists (DESIGN.md: ✅ completed, 🔁 re-check, ▶️ in progress). */
 export const statusMarks: Record<GuideStatus, string> = {
@@ -14,28 +14,80 @@ export const statusMarks: Record<GuideStatus, string> = {
   needs_recheck: '🔁',
 };
 
-/** The guide list: one button per guide, marked with the user's status in it. */
+/** Up to this many guides, the list shows them all at once; beyond, by category first. */
+export const flatListMax = 6;
+
+const guideButton = (guide: Guide, statuses: ReadonlyMap<string, GuideStatus>): Button => ({
+  type: 'action',
+  label: text('ui:guides.item', {
+    mark: statusMarks[statuses.get(guide.id) ?? 'not_started'],
+    title: guideTitle(guide),
+  }),
+  action: encodeAction({ type: 'open', guideId: guide.id }),
+});
+
+/**
+ * The guide list, each guide marked with the user's status in it. A small catalog is listed
+ * whole; a larger one is browsed by category (see {@link categoryScreen}).
+ */
 export function guideListScreen(
   catalog: Catalog,
   statuses: ReadonlyMap<string, GuideStatus>,
   options: { readonly notice?: Text; readonly welcome?: boolean } = {},
 ): Screen {
-  return {
+  const head = {
     title: text(options.welcome ? 'ui:welcome.title' : 'ui:guides.title'),
     ...(options.notice ? { notice: options.notice } : {}),
     body: options.welcome
       ? [text('ui:welcome.body'), text('ui:guides.intro')]
       : [text('ui:guides.intro')],
-    buttons: catalog.guides.map((guide) => [
-      {
-        type: 'action',
-        label: text('ui:guides.item', {
-          mark: statusMarks[statuses.get(guide.id) ?? 'not_started'],
-          title: guideTitle(guide),
-        }),
-        action: encodeAction({ type: 'open', guideId: guide.id }),
-      },
-    ]),
+  };
+  if (catalog.guides.length <= flatListMax) {
+    return { ...head, buttons: catalog.guides.map((guide) => [guideButton(guide, statuses)]) };
+  }
+  const buttons = guideCategories.flatMap((category): Button[][] => {
+    const guides = catalog.guides.filter((g) => g.category === category);
+    if (guides.length === 0) return [];
+    const done = guides.filter((g) => statuses.get(g.id) === 'completed').length;
+    return [
+      [
+        {
+          type: 'action',
+          label: text('ui:guides.category', {
+            name: text(`ui:categories.${category}`),
+            count: guides.length,
+            done,
+          }),
+          action: encodeAction({ type: 'category', category }),
+        },
+      ],
+    ];
+  });
+  return { ...head, body: [...head.body, text('ui:guides.pickCategory')], buttons };
+}
+
+/** The guides of one category: each with its effort and reach, and a button to open it. */
+export function categoryScreen(
+  catalog: Catalog,
+  category: GuideCategory,
+  statuses: ReadonlyMap<string, GuideStatus>,
+): Screen {
+  const guides = catalog.guides.filter((g) => g.category === category);
+  return {
+    title: text(`ui:categories.${category}`),
+    body: guides.map((guide) =>
+      text('ui:guides.line', { title: guideTitle(guide), meta: guideMeta(guide) }),
+    ),
+    buttons: [
+      ...guides.map((guide) => [guideButton(guide, statuses)]),
+      [
+        {
+          type: 'action',
+          label: text('ui:buttons.guides'),
+          action: encodeAction({ type: 'guides' }),
+        },
+      ],
+    ],
   };
 }
 
@@ -141,6 +193,9 @@ export function reminderScreen(
   });
   const url = guide.steps.find((s) => s.key)?.url ?? guide.steps.find((s) => s.url)?.url;
   const body: Text[] = [text(topic === 'changed' ? 'ui:reminder.changed' : 'ui:reminder.question')];
+  if (topic === 'changed' && guide.changes[String(guide.version)] !== undefined) {
+    body.push(text(`labels:${guide.id}._changes.${guide.version}`));
+  }
   if (when.nextAt !== null && topic === 'recheck') {
     body.push(text('ui:reminder.next', { when: { at: when.nextAt, from: when.now } }));
   }
