@@ -47,6 +47,33 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
 
+/** Every text under a guide's words, as `[dotted.path, text]`. */
+function textLeaves(tree: unknown, prefix: string): [string, string][] {
+  if (typeof tree === 'string') return [[prefix, tree]];
+  if (!isRecord(tree)) return [];
+  return Object.entries(tree).flatMap(([key, value]) =>
+    textLeaves(value, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
+/** Texts where `{{` or `}}` is left over once every well-formed `{{name}}` is taken out. */
+function malformedPlaceholders(
+  texts: GuideTexts,
+  guide: string,
+  file: string,
+): GuideCheckProblem[] {
+  return Object.entries(texts).flatMap(([language, tree]) =>
+    textLeaves(isRecord(tree) ? tree[guide] : undefined, '')
+      .filter(([, value]) => /\{\{|\}\}/.test(value.replace(/\{\{\s*[^{}\s,]+[^{}]*\}\}/g, '')))
+      .map(([field, value]) => ({
+        file,
+        guide,
+        field,
+        message: `a broken {{placeholder}} in src/locales/${language}/guides.json ("${value}"): write it as {{name}}`,
+      })),
+  );
+}
+
 /** Midnight UTC of a `YYYY-MM-DD` date or of a `Date`'s UTC day; NaN when not a date. */
 function utcDay(value: Date | string): number {
   if (value instanceof Date) {
@@ -152,6 +179,7 @@ export function checkGuides(options: GuideCheckOptions): GuideCheckResult {
       filesOfId.set(id, [...(filesOfId.get(id) ?? []), file]);
     }
     problems.push(...checkRaw(raw, file, id, today, maxAgeDays));
+    if (id !== null) problems.push(...malformedPlaceholders(texts, id, file));
   }
   for (const [id, declaring] of filesOfId) {
     for (const file of declaring.slice(1)) {

@@ -48,6 +48,19 @@ describe('the guide check', () => {
     ]);
   });
 
+  it('fails on a broken placeholder the loader cannot see', () => {
+    const texts = structuredClone({ en: resources.en.guides }) as Record<
+      string,
+      { 'x-grok': { steps: Record<string, { body: string }> } }
+    >;
+    texts['en']!['x-grok'].steps['open']!.body = 'Open it. Or find it yourself: {{path}.';
+    expect(lines(fixture(), verifiedDay, texts)).toEqual([
+      expect.stringMatching(
+        /x-grok\.yaml \[x-grok\] steps\.open\.body: a broken \{\{placeholder\}\} in src\/locales\/en\/guides\.json/,
+      ),
+    ]);
+  });
+
   it('fails on an http step link, once, naming the guide and the field', () => {
     const found = lines(
       fixture((y) =>
