@@ -23,6 +23,12 @@ export class CallLog {
     for (const listener of [...this.listeners]) listener(call);
   }
 
+  /** See `FakeTelegram.onCall`. */
+  onCall(listener: (c: RecordedCall) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** See `FakeTelegram.waitFor`. */
   waitFor(
     predicate: (c: RecordedCall) => boolean,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
 import { CallLog } from './call-log.js';
 import { FaultBook } from './faults.js';
@@ -65,7 +66,8 @@ class FakeTelegramServer implements FakeTelegram {
     this.world = new World(this.botInfo);
     this.flood = options.limits === undefined ? undefined : new FloodControl(options.limits);
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
+      const receivedAt = performance.now();
+      this.handle(req, res, receivedAt).catch((error: unknown) => {
         const description = `Internal Server Error: fake Telegram crashed: ${String(error)}`;
         this.finish(
           res,
@@ -73,6 +75,7 @@ class FakeTelegramServer implements FakeTelegram {
           {},
           'violation',
           errorResponse({ error_code: 500, description }),
+          receivedAt,
         );
       });
     });
@@ -102,14 +105,18 @@ class FakeTelegramServer implements FakeTelegram {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    receivedAt: number,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const parsed = await readParams(req, url);
     const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
     const method = route?.[2]?.toLowerCase() ?? url.pathname;
     const params = parsed.type === 'ok' ? parsed.params : {};
     const fail = (outcome: CallOutcome, error: ApiErrorShape) =>
-      this.finish(res, method, params, outcome, errorResponse(error));
+      this.finish(res, method, params, outcome, errorResponse(error), receivedAt);
     if (route === undefined || route === null) {
       return fail('violation', { error_code: 404, description: 'Not Found' });
     }
@@ -121,7 +128,7 @@ class FakeTelegramServer implements FakeTelegram {
     }
     const fault = this.faults.take(method, params);
     if (fault !== undefined) return fail('fault', fault);
-    if (method === 'getupdates') return this.getUpdates(res, params);
+    if (method === 'getupdates') return this.getUpdates(res, params, receivedAt);
     const chatId = intParam(params, 'chat_id');
     const retryAfter =
       this.flood !== undefined && chatId !== undefined && FLOOD_METHODS.has(method)
@@ -140,7 +147,14 @@ class FakeTelegramServer implements FakeTelegram {
       case 'ok':
         if (chatId !== undefined && FLOOD_METHODS.has(method))
           this.flood?.record(chatId, Date.now());
-        return this.finish(res, method, params, 'ok', { ok: true, result: outcome.result });
+        return this.finish(
+          res,
+          method,
+          params,
+          'ok',
+          { ok: true, result: outcome.result },
+          receivedAt,
+        );
       case 'refused':
       case 'violation':
         return fail(outcome.type, outcome.error);
@@ -153,10 +167,10 @@ class FakeTelegramServer implements FakeTelegram {
     }
   }
 
-  private getUpdates(res: ServerResponse, params: Params): void {
+  private getUpdates(res: ServerResponse, params: Params, receivedAt: number): void {
     if (this.world.webhook.url !== '') {
       const error = { error_code: 409, description: CONFLICT_WEBHOOK };
-      return this.finish(res, 'getupdates', params, 'refused', errorResponse(error));
+      return this.finish(res, 'getupdates', params, 'refused', errorResponse(error), receivedAt);
     }
     const allowed = jsonParam(params, 'allowed_updates');
     if (allowed.type === 'value' && Array.isArray(allowed.value)) {
@@ -171,9 +185,9 @@ class FakeTelegramServer implements FakeTelegram {
       if (res.destroyed) return; // the client aborted (e.g. bot.stop()); nobody gets this answer
       if (a.type === 'conflict') {
         const error = { error_code: 409, description: CONFLICT_POLL };
-        return this.finish(res, 'getupdates', params, 'refused', errorResponse(error));
+        return this.finish(res, 'getupdates', params, 'refused', errorResponse(error), receivedAt);
       }
-      this.finish(res, 'getupdates', params, 'ok', { ok: true, result: a.updates });
+      this.finish(res, 'getupdates', params, 'ok', { ok: true, result: a.updates }, receivedAt);
     };
     const cancel = this.queue.poll(request, answer);
     res.on('close', () => {
@@ -187,6 +201,7 @@ class FakeTelegramServer implements FakeTelegram {
     params: Params,
     outcome: CallOutcome,
     response: ApiResponse,
+    receivedAt: number,
   ): void {
     if (!res.headersSent && !res.destroyed) {
       const body = JSON.stringify(response);
@@ -197,7 +212,8 @@ class FakeTelegramServer implements FakeTelegram {
       });
       res.end(body);
     }
-    this.log.record({ method, params, response, outcome, at: Date.now() });
+    const answeredAt = performance.now();
+    this.log.record({ method, params, response, outcome, at: Date.now(), receivedAt, answeredAt });
   }
 
   user(u: { id: number; firstName: string; languageCode?: string; username?: string }): FakeUser {
@@ -269,6 +285,10 @@ class FakeTelegramServer implements FakeTelegram {
 
   faultWhen(method: string, decide: FaultDecider): void {
     this.faults.addDecider(method, decide);
+  }
+
+  onCall(listener: (c: RecordedCall) => void): () => void {
+    return this.log.onCall(listener);
   }
 
   waitFor(

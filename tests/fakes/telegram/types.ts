@@ -55,6 +55,13 @@ export interface RecordedCall {
   readonly outcome: CallOutcome;
   /** `Date.now()` when the answer was sent. */
   readonly at: number;
+  /** `performance.now()` of the fake's process when the request arrived (benchmarks). */
+  readonly receivedAt: number;
+  /**
+   * `performance.now()` when the answer was written; for a `getUpdates` answer, when its updates
+   * left the fake (benchmarks).
+   */
+  readonly answeredAt: number;
 }
 
 /** A user the test controls. Its private chat with the bot has the same id. */
@@ -178,6 +185,8 @@ export interface FakeTelegram {
     timeoutMs?: number,
     fromIndex?: number,
   ): Promise<RecordedCall>;
+  /** Calls `listener` with every call as it is recorded; returns a function that stops it. */
+  onCall(listener: (c: RecordedCall) => void): () => void;
   /** Resolves once a `getUpdates` long poll is held (the bot is idle and listening). */
   waitForPoll(timeoutMs?: number): Promise<void>;
   /** callback_query id → answered? for every query injected by `press()`. */
