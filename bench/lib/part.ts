@@ -1,0 +1,66 @@
+import { cpus, totalmem } from 'node:os';
+
+/** Progress lines of the benchmarks, on standard error (standard output carries the report). */
+export function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Whether this run is the CI smoke (tiny sizes, a few seconds) rather than the full run. */
+export const smoke = process.argv.includes('--smoke');
+
+/** Picks the full or smoke value. */
+export const size = <T>(full: T, tiny: T): T => (smoke ? tiny : full);
+
+/** One line describing the machine, for the reports. */
+export function machine(): string {
+  const memory = `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`;
+  return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${memory} RAM, Node ${process.version}`;
+}
+
+/**
+ * Runs a benchmark part: prints its Markdown report on standard output, and exits non-zero
+ * only if the part could not run (an exception), never because a target was missed.
+ */
+export function runPart(name: string, body: () => Promise<string>): void {
+  const started = performance.now();
+  log(`${name}: starting${smoke ? ' (smoke size)' : ''}`);
+  body().then(
+    (report) => {
+      process.stdout.write(`${report}\n`);
+      log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `[bench] ${name} FAILED TO RUN: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
+
+/** A deterministic pseudo-random sequence in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** `count` distinct seeded-user indexes in [0, users) accepted by `keep`, spread at random. */
+export function pickUsers(
+  users: number,
+  count: number,
+  keep: (index: number) => boolean,
+  seed = 7,
+): number[] {
+  const random = seededRandom(seed);
+  const picked = new Set<number>();
+  for (let tries = 0; picked.size < count && tries < count * 200; tries += 1) {
+    const index = Math.floor(random() * users);
+    if (keep(index)) picked.add(index);
+  }
+  if (picked.size < count) throw new Error(`could not pick ${count} users out of ${users}`);
+  return [...picked];
+}
