@@ -13,6 +13,7 @@ import { createDiscordMessenger } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
+import { randomRef } from './app/refs.js';
 import { createFloodGuard } from './app/flood-guard.js';
 import { createRetentionSweep } from './app/retention.js';
 import type { Messenger } from './app/messenger.js';
@@ -71,6 +72,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     now: () => Date.now(),
     intervals: { default: config.REMINDER_INTERVAL, long: longIntervalMs },
     languages: supportedLanguages,
+    newRef: randomRef,
   });
   try {
     if (config.TELEGRAM_BOT_TOKEN === undefined && config.DISCORD_BOT_TOKEN === undefined) {

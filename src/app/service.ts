@@ -4,7 +4,16 @@ import type { Guide } from '../core/guide.js';
 import { negotiateLanguage } from '../core/language.js';
 import { categoryScreen, guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
 import { assertNever } from '../core/never.js';
-import type { Repositories, Store, UserKey, UserRecord } from '../core/ports.js';
+import { notAdminScreen, panelScreen, settingsScreen, statsScreen } from '../core/community.js';
+import {
+  originOf,
+  type CommunityKey,
+  type CommunityRecord,
+  type Repositories,
+  type Store,
+  type UserKey,
+  type UserRecord,
+} from '../core/ports.js';
 import {
   exportDocument,
   exportScreen,
@@ -27,6 +36,12 @@ export interface Actor extends UserKey {
    * Discord DM): a user marked unreachable becomes reachable again.
    */
   readonly reachable?: boolean;
+  /** The community (server, group) the request comes from, if any. */
+  readonly community?: CommunityKey;
+  /** The community's own locale (Discord `guild_locale`), for its panel. */
+  readonly communityLocale?: string | null;
+  /** Whether the platform says this user may manage the community (checked at every use). */
+  readonly isAdmin?: boolean;
 }
 
 /** What to show the user, and in which language. */
@@ -60,6 +75,8 @@ export interface ServiceDeps {
   readonly now: () => number;
   readonly intervals: Intervals;
   readonly languages: readonly string[];
+  /** A fresh random code for a new community's deep links (letters, digits, - and _). */
+  readonly newRef: () => string;
 }
 
 /** Options when opening a guide. */
@@ -90,6 +107,20 @@ export interface WalkthroughService {
   exportData(actor: Actor): Promise<ExportReply>;
   /** Asks to confirm deleting everything about the user (the button does it). Creates nothing. */
   forgetPrompt(actor: Actor): Promise<Reply>;
+  /**
+   * Opens a guide from a deep link payload, `<guide>` or `<guide>_<community ref>` (a panel's
+   * link). A malformed payload, an unknown guide or an unknown community shows the guide list
+   * with a note and records no origin.
+   */
+  openFromLink(actor: Actor, payload: string): Promise<Reply>;
+  /** An admin's panel for the actor's community; `ref` goes into its deep links. */
+  panel(actor: Actor): Promise<Reply & { readonly ref?: string }>;
+  /** An admin's community settings. */
+  communitySettings(actor: Actor): Promise<Reply>;
+  /** Anonymous counts for an admin (shown only to them). */
+  communityStats(actor: Actor): Promise<Reply>;
+  /** The bot left the community: its settings go; members' progress stays theirs. */
+  removeCommunity(key: CommunityKey): Promise<void>;
   /** Records whether the platform lets the bot write to the user (blocked bot, closed DMs). */
   setReachable(key: UserKey, reachable: boolean): Promise<void>;
 }
@@ -98,9 +129,40 @@ export interface WalkthroughService {
 export function createWalkthroughService(deps: ServiceDeps): WalkthroughService {
   const { store, catalog, now, intervals, languages } = deps;
 
+  /** The community's settings, created (with a fresh deep-link code) on first use. */
+  const communityOf = (repos: Repositories, key: CommunityKey) =>
+    repos.communities.ensure(key, deps.newRef(), now());
+
+  /** A community screen for admins only: anyone else gets a polite refusal, and nothing happens. */
+  async function asAdmin<T extends Reply>(
+    actor: Actor,
+    work: (repos: Repositories, community: CommunityRecord, language: string) => T | Promise<T>,
+  ): Promise<Reply> {
+    return run(async (repos) => {
+      const existing = await repos.users.find(actor);
+      const known = actor.community ? await repos.communities.find(actor.community) : undefined;
+      const language = languageFor(existing, actor, known?.language);
+      if (!actor.community || actor.isAdmin !== true) {
+        return {
+          language,
+          screen: notAdminScreen(),
+          events: [{ type: 'rejected', reason: 'notAdmin' }],
+        };
+      }
+      return work(repos, await communityOf(repos, actor.community), language);
+    });
+  }
+
   /** The language to speak to a user (who may not be stored yet). */
-  const languageFor = (user: UserRecord | undefined, actor: Actor): string =>
-    negotiateLanguage({ explicit: user?.languageChoice, platformLocale: actor.locale }, languages);
+  const languageFor = (
+    user: UserRecord | undefined,
+    actor: Actor,
+    communityDefault?: string | null,
+  ): string =>
+    negotiateLanguage(
+      { explicit: user?.languageChoice, platformLocale: actor.locale, communityDefault },
+      languages,
+    );
 
   /** Finds or creates the user, and settles the language to speak. */
   async function enter(
@@ -109,7 +171,8 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
   ): Promise<{ user: UserRecord; language: string }> {
     const key: UserKey = { platform: actor.platform, platformUserId: actor.platformUserId };
     const existing = await repos.users.find(key);
-    const language = languageFor(existing, actor);
+    const community = actor.community ? await repos.communities.find(actor.community) : undefined;
+    const language = languageFor(existing, actor, community?.language);
     const user = await repos.users.touch(key, now(), language);
     const dmOk = user.dmOk || actor.reachable === true;
     if (user.language !== language || user.dmOk !== dmOk) {
@@ -248,8 +311,10 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     switch (action.type) {
       case 'open': {
         const guide = guideOf(action.guideId);
+        // A panel button pressed in a community: the walkthrough remembers where it came from.
+        const origin = actor.community ? originOf(actor.community) : null;
         return guide
-          ? step(repos, user, language, guide, { type: 'start' })
+          ? step(repos, user, language, guide, { type: 'start' }, origin)
           : outOfDate(repos, user, language);
       }
       case 'step': {
@@ -295,6 +360,32 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       }
       case 'status':
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
+      case 'community': {
+        if (!actor.community || actor.isAdmin !== true) {
+          return {
+            language,
+            screen: notAdminScreen(),
+            events: [{ type: 'rejected', reason: 'notAdmin' }],
+          };
+        }
+        const community = await communityOf(repos, actor.community);
+        const change = action.change;
+        if (change.kind === 'language') {
+          const chosen =
+            change.language === null ? null : languages.find((l) => l === change.language);
+          if (chosen !== undefined)
+            await repos.communities.update(community.id, { language: chosen });
+        } else if (change.kind === 'stats') {
+          await repos.communities.update(community.id, { statsOn: change.on });
+        } else if (catalog.get(change.guideId)) {
+          const featured = community.featured.includes(change.guideId)
+            ? community.featured.filter((id) => id !== change.guideId)
+            : [...community.featured, change.guideId];
+          await repos.communities.update(community.id, { featured });
+        }
+        const updated = await communityOf(repos, actor.community);
+        return { language, screen: settingsScreen(catalog, updated, languages), events: [] };
+      }
       case 'forget': {
         if (!forgetStillValid(action.issuedAt, now())) {
           return {
@@ -411,6 +502,58 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
         const existing = await repos.users.find(actor);
         const language = languageFor(existing, actor);
         return { language, screen: forgetConfirmScreen(now()), events: [] };
+      }),
+    openFromLink: (actor, payload) =>
+      run(async (repos) => {
+        const { user, language } = await enter(repos, actor);
+        const match = /^([a-z0-9-]{1,24})(?:_([A-Za-z0-9_-]{1,16}))?$/.exec(payload);
+        const guide = match?.[1] === undefined ? undefined : catalog.get(match[1]);
+        const ref = match?.[2];
+        const community = ref === undefined ? undefined : await repos.communities.findByRef(ref);
+        if (!guide || (ref !== undefined && !community)) {
+          return guideList(repos, user, language, text('ui:rejected.unknownGuide'));
+        }
+        return step(
+          repos,
+          user,
+          language,
+          guide,
+          { type: 'start' },
+          community ? originOf(community) : null,
+        );
+      }),
+    panel: (actor) =>
+      asAdmin(actor, (_repos, community) => {
+        const language = negotiateLanguage(
+          { explicit: community.language, platformLocale: actor.communityLocale },
+          languages,
+        );
+        return {
+          language,
+          screen: panelScreen(catalog, community),
+          events: [],
+          ref: community.ref,
+        };
+      }),
+    communitySettings: (actor) =>
+      asAdmin(actor, (_repos, community, language) => ({
+        language,
+        screen: settingsScreen(catalog, community, languages),
+        events: [],
+      })),
+    communityStats: (actor) =>
+      asAdmin(actor, async (repos, community, language) => ({
+        language,
+        screen: statsScreen(
+          catalog,
+          community,
+          await repos.communities.counts(originOf(community)),
+        ),
+        events: [],
+      })),
+    removeCommunity: (key) =>
+      run(async (repos) => {
+        await repos.communities.remove(key);
       }),
     setReachable: (key, reachable) =>
       run(async (repos) => {

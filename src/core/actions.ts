@@ -40,8 +40,16 @@ export type Action =
   | { readonly type: 'guides' }
   | { readonly type: 'category'; readonly category: GuideCategory }
   | { readonly type: 'status' }
+  /** An admin's change to the community's settings. */
+  | { readonly type: 'community'; readonly change: CommunityChange }
   /** The confirmation of "delete everything about me", with the minute it was asked. */
   | { readonly type: 'forget'; readonly issuedAt: number };
+
+/** A change to a community's settings. */
+export type CommunityChange =
+  | { readonly kind: 'language'; readonly language: string | null }
+  | { readonly kind: 'stats'; readonly on: boolean }
+  | { readonly kind: 'featured'; readonly guideId: string };
 
 /** The outcome of decoding an action id: never an exception. */
 export type DecodeResult =
@@ -99,6 +107,12 @@ export function encodeAction(action: Action): string {
         return ['t'];
       case 'forget':
         return ['f', String(action.issuedAt)];
+      case 'community': {
+        const change = action.change;
+        if (change.kind === 'language') return ['y', 'l', change.language ?? '-'];
+        if (change.kind === 'stats') return ['y', 's', change.on ? '1' : '0'];
+        return ['y', 'f', change.guideId];
+      }
       default:
         return assertNever(action);
     }
@@ -181,6 +195,23 @@ export function decodeAction(raw: unknown): DecodeResult {
       }
       case 't':
         return rest.length === 0 ? { type: 'status' } : undefined;
+      case 'y': {
+        if (rest.length !== 2) return undefined;
+        const [kind, value = ''] = rest;
+        if (kind === 'l' && (value === '-' || languagePattern.test(value))) {
+          return {
+            type: 'community',
+            change: { kind: 'language', language: value === '-' ? null : value },
+          };
+        }
+        if (kind === 's' && (value === '0' || value === '1')) {
+          return { type: 'community', change: { kind: 'stats', on: value === '1' } };
+        }
+        const guideId = guideIdOf(value);
+        return kind === 'f' && guideId
+          ? { type: 'community', change: { kind: 'featured', guideId } }
+          : undefined;
+      }
       case 'f': {
         const issuedAt = /^[1-9][0-9]{0,9}$/.test(rest[0] ?? '') ? Number(rest[0]) : undefined;
         return rest.length === 1 && issuedAt !== undefined

@@ -145,11 +145,58 @@ export interface ReminderRepository {
   queueGuideChange(guideId: string, version: number, now: number): Promise<number>;
 }
 
+/** A community: a Discord server or a Telegram group. */
+export interface CommunityKey {
+  readonly platform: 'telegram' | 'discord';
+  /** The guild id or the group's chat id. */
+  readonly communityId: string;
+}
+
+/** A community's settings, kept once an admin used the panel or the settings. */
+export interface CommunityRecord extends CommunityKey {
+  readonly id: number;
+  /** The opaque code in panel deep links: it says which community a member came from. */
+  readonly ref: string;
+  /** The community's default language (panel, and members whose platform gives none). */
+  readonly language: string | null;
+  /** The guides the panel features, in order. */
+  readonly featured: readonly string[];
+  /** Whether admins may see anonymous counts. */
+  readonly statsOn: boolean;
+}
+
+/** Counts of members' progress per guide and status, for one community. */
+export interface CommunityCount {
+  readonly guideId: string;
+  readonly status: string;
+  readonly count: number;
+}
+
+/** Communities. */
+export interface CommunityRepository {
+  find(key: CommunityKey): Promise<CommunityRecord | undefined>;
+  findByRef(ref: string): Promise<CommunityRecord | undefined>;
+  /** Returns the community, creating it with `ref` (a fresh random code) if it is new. */
+  ensure(key: CommunityKey, ref: string, now: number): Promise<CommunityRecord>;
+  update(
+    id: number,
+    patch: Partial<Pick<CommunityRecord, 'language' | 'featured' | 'statsOn'>>,
+  ): Promise<void>;
+  /** Deletes the community's settings (the bot left); members' progress stays theirs. */
+  remove(key: CommunityKey): Promise<boolean>;
+  /** How many members' walkthroughs started from `origin`, per guide and status. */
+  counts(origin: string): Promise<CommunityCount[]>;
+}
+
+/** The origin recorded on progress started from a community: `telegram:<chat id>`. */
+export const originOf = (key: CommunityKey): string => `${key.platform}:${key.communityId}`;
+
 /** The repositories, as seen inside one transaction. */
 export interface Repositories {
   readonly users: UserRepository;
   readonly progress: ProgressRepository;
   readonly reminders: ReminderRepository;
+  readonly communities: CommunityRepository;
 }
 
 /** A store: every read and write happens inside a transaction, all or nothing. */

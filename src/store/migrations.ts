@@ -52,4 +52,23 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX reminders_due ON reminders (platform, due_at) WHERE paused = 0;
     `);
   },
+  // 2: communities (a Discord server or Telegram group that posted a panel), and counting
+  // progress by the community it started from.
+  (db) => {
+    db.exec(`
+      CREATE TABLE communities (
+        id           INTEGER PRIMARY KEY,
+        platform     TEXT    NOT NULL CHECK (platform IN ('telegram', 'discord')),
+        community_id TEXT    NOT NULL,
+        -- The opaque code in panel deep links (t.me/bot?start=<guide>_<ref>).
+        ref          TEXT    NOT NULL UNIQUE,
+        language     TEXT,
+        featured     TEXT    NOT NULL DEFAULT '["x-grok"]' CHECK (json_valid(featured)),
+        stats_on     INTEGER NOT NULL DEFAULT 0 CHECK (stats_on IN (0, 1)),
+        created_at   INTEGER NOT NULL,
+        UNIQUE (platform, community_id)
+      ) STRICT;
+      CREATE INDEX progress_by_origin ON progress (origin, guide_id, status) WHERE origin IS NOT NULL;
+    `);
+  },
 ];

@@ -2,6 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { Cadence } from '../core/actions.js';
 import type {
   ClaimedReminder,
+  CommunityRecord,
+  CommunityRepository,
   ProgressRecord,
   ReminderKind,
   ReminderRecord,
@@ -37,6 +39,31 @@ interface ReminderRow {
   due_at: number;
   attempts: number;
 }
+
+interface CommunityRow {
+  id: number;
+  platform: 'telegram' | 'discord';
+  community_id: string;
+  ref: string;
+  language: string | null;
+  featured: string;
+  stats_on: number;
+}
+
+const toCommunity = (row: CommunityRow): CommunityRecord => {
+  const featured = parseJson(row.featured);
+  return {
+    id: row.id,
+    platform: row.platform,
+    communityId: row.community_id,
+    ref: row.ref,
+    language: row.language,
+    featured: Array.isArray(featured)
+      ? featured.filter((g): g is string => typeof g === 'string')
+      : [],
+    statsOn: row.stats_on === 1,
+  };
+};
 
 const toUser = (row: UserRow): UserRecord => ({
   id: row.id,
@@ -240,12 +267,41 @@ export function createSqliteStore(db: Database): Store {
        ON CONFLICT (user_id, guide_id) DO UPDATE SET kind = 'changed', due_at = excluded.due_at,
          attempts = 0, lease_until = NULL, lease_owner = NULL, last_error = NULL`,
     ),
+    findCommunity: db.prepare<[string, string], CommunityRow>(
+      'SELECT * FROM communities WHERE platform = ? AND community_id = ?',
+    ),
+    communityByRef: db.prepare<[string], CommunityRow>('SELECT * FROM communities WHERE ref = ?'),
+    communityById: db.prepare<[number], CommunityRow>('SELECT * FROM communities WHERE id = ?'),
+    ensureCommunity: db.prepare<
+      { platform: string; community_id: string; ref: string; now: number },
+      CommunityRow
+    >(
+      `INSERT INTO communities (platform, community_id, ref, created_at)
+       VALUES (:platform, :community_id, :ref, :now)
+       ON CONFLICT (platform, community_id) DO UPDATE SET platform = excluded.platform
+       RETURNING *`,
+    ),
+    updateCommunity: db.prepare<{
+      id: number;
+      language: string | null;
+      featured: string;
+      stats_on: number;
+    }>(
+      'UPDATE communities SET language = :language, featured = :featured, stats_on = :stats_on WHERE id = :id',
+    ),
+    removeCommunity: db.prepare<[string, string]>(
+      'DELETE FROM communities WHERE platform = ? AND community_id = ?',
+    ),
+    communityCounts: db.prepare<[string], { guide_id: string; status: string; count: number }>(
+      `SELECT guide_id, status, count(*) AS count FROM progress
+       WHERE origin = ? GROUP BY guide_id, status ORDER BY guide_id, status`,
+    ),
     cancelReminder: db.prepare<[number, string]>(
       'DELETE FROM reminders WHERE user_id = ? AND guide_id = ?',
     ),
   };
 
-  const repos: Repositories = {
+  const repos: Omit<Repositories, 'communities'> = {
     users: {
       find: async (key) => {
         const row = sql.findUser.get(key.platform, key.platformUserId);
@@ -366,13 +422,51 @@ export function createSqliteStore(db: Database): Store {
     },
   };
 
+  const communities: CommunityRepository = {
+    find: async (key) => {
+      const row = sql.findCommunity.get(key.platform, key.communityId);
+      return row && toCommunity(row);
+    },
+    findByRef: async (ref) => {
+      const row = sql.communityByRef.get(ref);
+      return row && toCommunity(row);
+    },
+    ensure: async (key, ref, now) => {
+      const row = sql.ensureCommunity.get({
+        platform: key.platform,
+        community_id: key.communityId,
+        ref,
+        now,
+      });
+      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+      return toCommunity(row);
+    },
+    update: async (id, patch) => {
+      const row = sql.communityById.get(id);
+      if (row === undefined) return;
+      const current = toCommunity(row);
+      sql.updateCommunity.run({
+        id,
+        language: patch.language !== undefined ? patch.language : current.language,
+        featured: JSON.stringify(patch.featured ?? current.featured),
+        stats_on: (patch.statsOn ?? current.statsOn) ? 1 : 0,
+      });
+    },
+    remove: async (key) => sql.removeCommunity.run(key.platform, key.communityId).changes > 0,
+    counts: async (origin) =>
+      sql.communityCounts
+        .all(origin)
+        .map((r) => ({ guideId: r.guide_id, status: r.status, count: r.count })),
+  };
+  const repositories: Repositories = { ...repos, communities };
+
   const exclusive = createLock();
   return {
     transaction: (work) =>
       exclusive(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await work(repos);
+          const result = await work(repositories);
           db.exec('COMMIT');
           return result;
         } catch (error) {

@@ -6,6 +6,7 @@ import { createDispatcher } from '../../src/app/dispatcher.js';
 import { queueGuideChanges } from '../../src/app/guide-changes.js';
 import { createI18n } from '../../src/app/i18n.js';
 import { createLocalizer } from '../../src/app/localize.js';
+import { randomRef } from '../../src/app/refs.js';
 import { createWalkthroughService, type Actor, type Reply } from '../../src/app/service.js';
 import { createTelegramMessenger } from '../../src/bots/telegram/messenger.js';
 import { createCatalog, type Catalog } from '../../src/core/catalog.js';
@@ -62,6 +63,7 @@ describe('a guide whose steps change', () => {
         now: Date.now,
         intervals,
         languages: supportedLanguages,
+        newRef: randomRef,
       });
     const v1 = service(grokCatalog(1));
     const actor = (id: number): Actor => {

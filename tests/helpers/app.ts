@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../src/app/catalog-loader.js';
 import { createI18n } from '../../src/app/i18n.js';
 import { createLocalizer, type Localizer } from '../../src/app/localize.js';
+import { randomRef } from '../../src/app/refs.js';
 import { createWalkthroughService, type WalkthroughService } from '../../src/app/service.js';
 import type { Catalog } from '../../src/core/catalog.js';
 import type { Store } from '../../src/core/ports.js';
@@ -28,6 +29,7 @@ export function createTestApp(
     now: options.now ?? (() => clock),
     intervals: { default: options.intervalMs ?? 30 * dayMs, long: longIntervalMs },
     languages: supportedLanguages,
+    newRef: randomRef,
   });
   const localizer: Localizer = createLocalizer(createI18n(shippedCatalog), 'words');
   return {

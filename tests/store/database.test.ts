@@ -21,7 +21,12 @@ describe('database', () => {
         "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
       )
       .all();
-    expect(tables.map((t) => t.name).sort()).toEqual(['progress', 'reminders', 'users']);
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'communities',
+      'progress',
+      'reminders',
+      'users',
+    ]);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
     db.close();
   });
@@ -69,6 +74,34 @@ describe('database', () => {
     expect(found.user).toMatchObject({ language: 'fr', cadence: 'default', dmOk: true });
     expect(found.progress?.state).toEqual({ a: 1 });
     expect(found.reminder).toMatchObject({ dueAt: 500, kind: 'recheck', attempts: 0 });
+  });
+
+  it('migration 2 brings a version-1 database to version 2, keeping its data', async () => {
+    const path = join(tmp(), 'm2.sqlite');
+    const raw = new BetterSqlite3(path);
+    migrations[0]!(raw);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        "INSERT INTO users (platform, platform_user_id, language, created_at, last_seen_at) VALUES ('telegram', '9', 'fr', 1, 1)",
+      )
+      .run();
+    raw.close();
+    const store = createSqliteStore(openDatabase(path));
+    const user = await store.transaction((repos) =>
+      repos.users.find({ platform: 'telegram', platformUserId: '9' }),
+    );
+    expect(user?.language).toBe('fr');
+    const community = await store.transaction((repos) =>
+      repos.communities.ensure({ platform: 'telegram', communityId: '-100' }, 'abcd1234', 5),
+    );
+    expect(community).toMatchObject({
+      ref: 'abcd1234',
+      featured: ['x-grok'],
+      statsOn: false,
+      language: null,
+    });
+    store.close();
   });
 
   it('refuses a database written by a newer build, with a clear message', () => {

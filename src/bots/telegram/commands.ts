@@ -15,10 +15,18 @@ export const privateCommands = [
 ] as const;
 /** The commands shown in groups: only the hand-off to a private chat, and help. */
 export const groupCommands = ['grok_optout', 'help'] as const;
+/** What group admins see besides: the community layer. */
+export const adminCommands = [
+  ...groupCommands,
+  'optout_panel',
+  'optout_settings',
+  'optout_stats',
+] as const;
 
 const scopes: readonly { scope: BotCommandScope; commands: readonly string[] }[] = [
   { scope: { type: 'all_private_chats' }, commands: privateCommands },
   { scope: { type: 'all_group_chats' }, commands: groupCommands },
+  { scope: { type: 'all_chat_administrators' }, commands: adminCommands },
 ];
 
 const same = (a: readonly BotCommand[], b: readonly BotCommand[]): boolean =>

@@ -9,6 +9,7 @@ import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
 import { helpScreen } from '../../core/menus.js';
 import { text, type Text } from '../../core/text.js';
 import { syncCommands } from './commands.js';
+import { installCommunityHandlers } from './community.js';
 import { formatScreen, linkMessage, type TelegramMessage } from './format.js';
 import { userHash } from '../../app/user-hash.js';
 
@@ -138,7 +139,7 @@ export function createTelegramBot(options: TelegramOptions): Bot {
     const reply =
       payload === ''
         ? await service.guides(actor, { welcome: true })
-        : await service.openGuide(actor, payload);
+        : await service.openFromLink(actor, payload);
     await send(ctx, render(reply));
   });
   privateChat.command('grok_optout', async (ctx) => {
@@ -216,6 +217,7 @@ export function createTelegramBot(options: TelegramOptions): Bot {
     );
     await ctx.reply(message.text, { parse_mode: 'HTML', reply_markup: message.reply_markup });
   };
+  installCommunityHandlers(bot, { service, localizer, log, send, render });
   groups.command('grok_optout', (ctx) => handOff(ctx, grokGuide));
   groups.command(['start', 'guides', 'status', 'language', 'help'], (ctx) =>
     handOff(ctx, undefined),

@@ -273,7 +273,7 @@ describe('the Telegram bot against the fake Bot API', () => {
       'help',
     ]);
     const before = fake.calls.filter((c) => c.method === 'setmycommands').length;
-    expect(before).toBe(6);
+    expect(before).toBe(9); // 3 scopes (private, groups, group admins) × (default, en, fr)
     await bot?.stop();
     bot = await startTestTelegram(fake, app);
     expect(fake.calls.filter((c) => c.method === 'setmycommands').length).toBe(before);
