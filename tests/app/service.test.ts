@@ -38,7 +38,7 @@ describe('the application service', () => {
     expect(screen.subtitle).toBe('All done ✅');
     expect(screen.progress).toBe('✅ ✅ ✅ ✅');
     expect(screen.body.at(-1)).toBe(
-      "Platforms sometimes reset this switch. I'll remind you to check it in 30 days.",
+      "Platforms sometimes change these settings back. I'll remind you to check in 30 days.",
     );
     expect(reply.events).toContainEqual({ type: 'completed', guideId: 'x-grok', version: 1 });
     const row = db.prepare('SELECT status, guide_version FROM progress').get();

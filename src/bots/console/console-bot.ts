@@ -62,7 +62,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const rendered = renderScreen(
       localizer.screen(current.screen, current.language),
       menu(current.language),
-      (url) => url,
+      (label, url) => localizer.text(text('ui:console.link', { label, url }), current.language),
     );
     choices = rendered.choices;
     write(rendered.text);

@@ -30,7 +30,7 @@ export type Choice =
 export function renderScreen(
   screen: LocalizedScreen,
   menu: readonly { label: string; action: string }[],
-  linkLine: (url: string) => string,
+  linkLine: (label: string, url: string) => string,
 ): { text: string; choices: Map<string, string> } {
   const out: string[] = ['', `━━ ${screen.title} ━━`];
   const status = [screen.subtitle, screen.progress].filter(Boolean).join('   ');
@@ -42,7 +42,7 @@ export function renderScreen(
   const links = buttons.filter(
     (b): b is Extract<LocalizedButton, { type: 'link' }> => b.type === 'link',
   );
-  for (const link of links) out.push(`🔗 ${link.label}: ${linkLine(link.url)}`);
+  for (const link of links) out.push(`🔗 ${linkLine(link.label, link.url)}`);
   if (links.length > 0) out.push('');
   const choices = new Map<string, string>();
   const actions = [

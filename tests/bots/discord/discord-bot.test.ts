@@ -105,7 +105,7 @@ describe('the Discord bot against the fake Discord', () => {
     }
     message = (await ann.click(message, '✅ Done')).message;
     expect(textOf(message)).toContain('All done ✅  ✅ ✅ ✅ ✅');
-    expect(textOf(message)).toMatch(/I'll remind you to check it <t:\d+:R>\./);
+    expect(textOf(message)).toMatch(/I'll remind you to check <t:\d+:R>\./);
     expect(buttonsOf(message).map((b) => b.label)).toEqual([
       '🔔 Every 30 days',
       'Every 90 days',

@@ -88,7 +88,7 @@ describe('re-check reminders on Telegram', () => {
     const ann = fake.user({ id: 801, firstName: 'Ann', languageCode: 'en' });
     const chat = await complete(ann);
     let reminder = await nextReminder(ann, 1);
-    expect(reminder.text).toContain('is the box still unticked?');
+    expect(reminder.text).toContain('check it is still the way you left it');
     expect(reminder.buttons.map((b) => b.text)).toEqual([
       'Open the setting',
       '✅ Still off',
