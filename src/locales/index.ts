@@ -2,6 +2,8 @@ import enGuides from './en/guides.json' with { type: 'json' };
 import enUi from './en/ui.json' with { type: 'json' };
 import frGuides from './fr/guides.json' with { type: 'json' };
 import frUi from './fr/ui.json' with { type: 'json' };
+import jaGuides from './ja/guides.json' with { type: 'json' };
+import jaUi from './ja/ui.json' with { type: 'json' };
 
 /**
  * Every shipped language's resources, by namespace: `ui` for the interface, `guides` for the
@@ -11,6 +13,7 @@ import frUi from './fr/ui.json' with { type: 'json' };
 export const resources = {
   en: { ui: enUi, guides: enGuides },
   fr: { ui: frUi, guides: frGuides },
+  ja: { ui: jaUi, guides: jaGuides },
 } as const;
 
 /** The shipped languages, English first. */

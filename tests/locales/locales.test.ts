@@ -21,8 +21,8 @@ const placeholders = (value: string): string[] =>
 describe('locales', () => {
   const namespaces = Object.keys(resources.en) as (keyof (typeof resources)['en'])[];
 
-  it('ship English and French', () => {
-    expect(supportedLanguages).toEqual(expect.arrayContaining(['en', 'fr']));
+  it('ship English, French and Japanese', () => {
+    expect(supportedLanguages).toEqual(expect.arrayContaining(['en', 'fr', 'ja']));
     expect(supportedLanguages[0]).toBe('en');
   });
 
@@ -74,9 +74,11 @@ describe('locales', () => {
     expect(resources[language].ui.buttons.done.startsWith('✅')).toBe(true);
   });
 
+  // Names exist for every planned language, so a language can be registered without editing the
+  // others; what matters is that no shipped language is missing.
   it.each(supportedLanguages)('names every shipped language in %s', (language) => {
-    expect(Object.keys(resources[language].ui.languageNames).sort()).toEqual(
-      [...supportedLanguages].sort(),
+    expect(Object.keys(resources[language].ui.languageNames)).toEqual(
+      expect.arrayContaining([...supportedLanguages]),
     );
   });
 });
