@@ -360,6 +360,8 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
       }
       case 'status':
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
+      case 'forgetAsk':
+        return { language, screen: forgetConfirmScreen(now()), events: [] };
       case 'community': {
         if (!actor.community || actor.isAdmin !== true) {
           return {

@@ -42,6 +42,8 @@ export type Action =
   | { readonly type: 'status' }
   /** An admin's change to the community's settings. */
   | { readonly type: 'community'; readonly change: CommunityChange }
+  /** "Delete my data": shows the confirmation (it deletes nothing by itself). */
+  | { readonly type: 'forgetAsk' }
   /** The confirmation of "delete everything about me", with the minute it was asked. */
   | { readonly type: 'forget'; readonly issuedAt: number };
 
@@ -107,6 +109,8 @@ export function encodeAction(action: Action): string {
         return ['t'];
       case 'forget':
         return ['f', String(action.issuedAt)];
+      case 'forgetAsk':
+        return ['a'];
       case 'community': {
         const change = action.change;
         if (change.kind === 'language') return ['y', 'l', change.language ?? '-'];
@@ -195,6 +199,8 @@ export function decodeAction(raw: unknown): DecodeResult {
       }
       case 't':
         return rest.length === 0 ? { type: 'status' } : undefined;
+      case 'a':
+        return rest.length === 0 ? { type: 'forgetAsk' } : undefined;
       case 'y': {
         if (rest.length !== 2) return undefined;
         const [kind, value = ''] = rest;

@@ -113,7 +113,19 @@ export function exportScreen(data: UserData | undefined, catalog: Catalog, now: 
     );
   }
   body.push(text('ui:privacy.exportFile'), text('ui:privacy.forgetHint'));
-  return { title: text('ui:privacy.exportTitle'), body, buttons: [] };
+  return {
+    title: text('ui:privacy.exportTitle'),
+    body,
+    buttons: [
+      [
+        {
+          type: 'action',
+          label: text('ui:privacy.forgetAsk'),
+          action: encodeAction({ type: 'forgetAsk' }),
+        },
+      ],
+    ],
+  };
 }
 
 /** How long the "Yes, delete everything" button stays valid, in minutes. */

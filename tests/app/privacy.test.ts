@@ -41,8 +41,11 @@ describe('privacy', () => {
       'X: stop Grok training on your posts: done, 4 steps done, started from community telegram:-1001',
       'X: stop Grok training on your posts: next reminder in 30 days',
       'The attached file holds the same data.',
-      'To delete all of it, use /forget.',
+      'To delete all of it, use the button below.',
     ]);
+    // The export offers the way to delete it all, which still asks for confirmation.
+    const ask = await service.press(ann, action(exported, 'ui:privacy.forgetAsk'));
+    expect(ask.screen.title).toEqual({ key: 'ui:privacy.forgetTitle' });
     const json = JSON.parse(exported.document!.json) as Record<string, unknown>;
     expect(json).toMatchObject({
       user: {

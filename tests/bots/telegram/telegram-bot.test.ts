@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram/server.js';
 import { createTestApp } from '../../helpers/app.js';
+import { resources, supportedLanguages } from '../../../src/locales/index.js';
 import { databaseText, rowsAbout } from '../../helpers/database-text.js';
 import { useTempDir } from '../../helpers/temp.js';
 import { startTestTelegram, talk } from './harness.js';
@@ -50,7 +51,7 @@ describe('the Telegram bot against the fake Bot API', () => {
     }
     message = await user.press(message, '✅ Done');
     expect(message.text).toContain('All done ✅  ✅ ✅ ✅ ✅');
-    expect(message.text).toContain("I'll remind you to check it in 30 days.");
+    expect(message.text).toContain("I'll remind you to check in 30 days.");
     expect(message.buttons.map((b) => b.text)).toEqual([
       '🔔 Every 30 days',
       'Every 90 days',
@@ -91,7 +92,12 @@ describe('the Telegram bot against the fake Bot API', () => {
     expect(switched.text).toContain("Done: I'll speak English with you.");
     expect((await user.say('/grok_optout')).text).toContain('Step 2 of 4');
     const menu = await user.say('/language');
-    expect(menu.buttons.map((b) => b.text)).toEqual(['English', 'Français']);
+    expect(menu.buttons.map((b) => b.text)).toEqual(
+      supportedLanguages.map((l) => resources[l].ui.languageNames[l]),
+    );
+    expect(menu.buttons.map((b) => b.text)).toEqual(
+      expect.arrayContaining(['English', 'Français']),
+    );
     const french = await user.press(menu, 'Français');
     expect(french.text).toContain("C'est fait\u00a0: je vous parlerai en français.");
     assertWellBehaved();
@@ -273,7 +279,8 @@ describe('the Telegram bot against the fake Bot API', () => {
       'help',
     ]);
     const before = fake.calls.filter((c) => c.method === 'setmycommands').length;
-    expect(before).toBe(9); // 3 scopes (private, groups, group admins) × (default, en, fr)
+    // 3 scopes (private, groups, group admins) × (the default list, then each language).
+    expect(before).toBe(3 * (1 + supportedLanguages.length));
     await bot?.stop();
     bot = await startTestTelegram(fake, app);
     expect(fake.calls.filter((c) => c.method === 'setmycommands').length).toBe(before);
