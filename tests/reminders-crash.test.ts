@@ -92,18 +92,18 @@ describe('reminder dispatch survives a crash', () => {
         };
         const sentCount = () => [...delivered(fake).values()].reduce((a, b) => a + b, 0);
         const crashed = await runBot([], env, {
-          timeoutMs: 30_000,
+          timeoutMs: 90_000,
           control: (child) => {
-            void until(() => sentCount() >= killAfter, 25_000).then(() => child.kill('SIGKILL'));
+            void until(() => sentCount() >= killAfter, 80_000).then(() => child.kill('SIGKILL'));
           },
         });
         expect(crashed.signal).toBe('SIGKILL');
         const atCrash = sentCount();
         expect(atCrash).toBeLessThan(users);
         const restarted = await runBot([], env, {
-          timeoutMs: 40_000,
+          timeoutMs: 120_000,
           control: (child) => {
-            void until(() => delivered(fake).size === users, 35_000).then(
+            void until(() => delivered(fake).size === users, 110_000).then(
               () => child.kill('SIGTERM'),
               () => child.kill('SIGTERM'),
             );
@@ -119,6 +119,6 @@ describe('reminder dispatch survives a crash', () => {
         await fake.close();
       }
     },
-    90_000,
+    240_000,
   );
 });

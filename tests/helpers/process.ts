@@ -35,7 +35,7 @@ export function runBot(
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
       reject(new Error(`timed out; stdout so far:\n${stdout}\nstderr:\n${stderr}`));
-    }, options.timeoutMs ?? 20_000);
+    }, options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
