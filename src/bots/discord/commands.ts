@@ -2,8 +2,10 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
+  ChannelType,
   InteractionContextType,
   Locale,
+  PermissionFlagsBits,
   Routes,
   type LocalizationMap,
   type REST,
@@ -31,9 +33,18 @@ export const commandNames = {
   languageOption: 'language',
   export: 'export',
   forget: 'forget',
+  admin: 'optout-admin',
+  panel: 'panel',
+  channel: 'channel',
+  guides: 'guides',
+  settings: 'settings',
+  stats: 'stats',
 } as const;
 
 type CommandId = keyof typeof commandNames;
+
+/** The longest `guides` list `/optout-admin panel` accepts (Discord allows up to 6000). */
+export const maxGuidesOption = 300;
 
 /** A command definition as `PUT /applications/{id}/commands` takes it. */
 export type CommandDefinition = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -46,9 +57,12 @@ export function discordLocalesOf(language: string): Locale[] {
 /**
  * Builds the commands from the locale files: `/grok-optout`, and `/optout` with `start` (a guide
  * chosen by autocomplete), `status`, `language` (a choice of `languages`), `export` and
- * `forget`. Names and descriptions are localized in every language but English, the default.
- * `global` adds where the commands may be used (servers, the bot's DM, and other chats as a
- * user-installed app); server commands cannot carry those fields.
+ * `forget`; and `/optout-admin` with `panel` (a channel, a list of guides), `settings` and
+ * `stats`, for members with Manage Server by default (the bot checks again at every use, since a
+ * server can change who may use a command). Names and descriptions are localized in every
+ * language but English, the default. `global` adds where the commands may be used (servers, the
+ * bot's DM, and other chats as a user-installed app; `/optout-admin` only in servers); server
+ * commands cannot carry those fields.
  */
 export function commandDefinitions(
   localizer: Localizer,
@@ -120,6 +134,39 @@ export function commandDefinitions(
         { type: ApplicationCommandOptionType.Subcommand, ...named('forget') },
       ],
     },
+    {
+      type: ApplicationCommandType.ChatInput,
+      ...named('admin'),
+      default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+      ...(options.global
+        ? {
+            integration_types: [ApplicationIntegrationType.GuildInstall],
+            contexts: [InteractionContextType.Guild],
+          }
+        : {}),
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          ...named('panel'),
+          options: [
+            {
+              type: ApplicationCommandOptionType.Channel,
+              ...named('channel'),
+              required: false,
+              channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              ...named('guides'),
+              required: false,
+              max_length: maxGuidesOption,
+            },
+          ],
+        },
+        { type: ApplicationCommandOptionType.Subcommand, ...named('settings') },
+        { type: ApplicationCommandOptionType.Subcommand, ...named('stats') },
+      ],
+    },
   ];
 }
 
@@ -160,6 +207,8 @@ interface Comparable {
   readonly description_localizations?: LocalizationMap | null;
   readonly required?: boolean;
   readonly autocomplete?: boolean;
+  readonly channel_types?: readonly number[];
+  readonly max_length?: number;
   readonly choices?: readonly { readonly name: string; readonly value: string | number }[];
   readonly options?: readonly Comparable[];
   readonly default_member_permissions?: string | null;
@@ -185,6 +234,8 @@ function canonical(item: Comparable, global: boolean): unknown {
     sortedMap(item.description_localizations),
     item.required ?? false,
     item.autocomplete ?? false,
+    [...(item.channel_types ?? [])].sort(byNumber),
+    item.max_length ?? null,
     (item.choices ?? []).map((c) => [c.name, c.value]),
     (item.options ?? []).map((o) => canonical(o, false)),
     item.default_member_permissions ?? null,

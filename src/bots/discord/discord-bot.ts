@@ -13,6 +13,7 @@ import type { Logger } from '../../app/logger.js';
 import type { WalkthroughService } from '../../app/service.js';
 import { userHash } from '../../app/user-hash.js';
 import type { Catalog } from '../../core/catalog.js';
+import type { UpdateTracker } from '../../app/updates.js';
 import { negotiateLanguage } from '../../core/language.js';
 import { text } from '../../core/text.js';
 import { commandDefinitions, syncCommands } from './commands.js';
@@ -40,6 +41,8 @@ export interface DiscordOptions {
   readonly deferAfterMs?: number;
   /** Per-user flood control; none when undefined. */
   readonly flood?: FloodGuard;
+  /** Times, logs and counts every interaction (and lets shutdown wait for those in flight). */
+  readonly tracker?: UpdateTracker;
 }
 
 /** A running Discord bot. */
@@ -186,7 +189,23 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     }
   };
 
-  client.on(Events.InteractionCreate, (interaction) => void boundary(interaction));
+  const tracker = options.tracker;
+  client.on(Events.InteractionCreate, (interaction) => {
+    // Once stopping, new interactions are left to fail on Discord's side rather than half-done.
+    if (stopping) return;
+    void (tracker
+      ? tracker.track('discord', kindOf(interaction), () => boundary(interaction))
+      : boundary(interaction));
+  });
+  // Removed from a server (an outage emits GuildUnavailable instead): its settings go; members'
+  // own progress stays theirs.
+  client.on(Events.GuildDelete, (guild) => {
+    service.removeCommunity({ platform: 'discord', communityId: guild.id }).then(
+      () => log.info('discord: removed from a server; its community settings were deleted'),
+      (error: unknown) =>
+        log.error({ err: describeError(error) }, "discord: could not delete a server's settings"),
+    );
+  });
   client.on(Events.Error, (error) => log.error({ err: describeError(error) }, 'discord: error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord: warning'));
   client.on(Events.ShardError, (error, shard) =>
@@ -240,6 +259,12 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     stopped,
     stop: async () => {
       stopping = true;
+      // Interactions in flight finish (at most 10 s) before the connection closes.
+      if (tracker && !(await tracker.drain(10_000)))
+        log.warn(
+          { inFlight: tracker.inFlight() },
+          'discord: interactions still running at shutdown',
+        );
       await client.destroy();
       finish();
     },

@@ -14,9 +14,11 @@ import type { Logger } from '../../app/logger.js';
 import type { Actor, ExportReply, Reply, WalkthroughService } from '../../app/service.js';
 import { userHash } from '../../app/user-hash.js';
 import type { Catalog } from '../../core/catalog.js';
+import { decodeAction } from '../../core/actions.js';
 import { helpScreen } from '../../core/menus.js';
 import { text, type TextKey } from '../../core/text.js';
 import { commandNames, guideChoices } from './commands.js';
+import { createAdminCommand, memberActor } from './community.js';
 import {
   escapeDiscord,
   formatScreen,
@@ -129,7 +131,7 @@ export function createInteractionHandler(
    * answer, with one line saying why.
    */
   async function walkthrough(
-    i: ChatInputCommandInteraction,
+    i: ChatInputCommandInteraction | MessageComponentInteraction,
     open: () => Promise<Reply>,
   ): Promise<void> {
     if (inBotDm(i)) return answer(i, open);
@@ -180,8 +182,18 @@ export function createInteractionHandler(
     return matches.length === 1 && matches[0] ? matches[0].value : typed;
   }
 
+  const admin = createAdminCommand({
+    service,
+    localizer,
+    catalog,
+    log,
+    render,
+    answer: (i, produce) => answer(i, produce),
+  });
+
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
     const actor = actorOf(i);
+    if (i.commandName === commandNames.admin && (await admin(i))) return;
     const origin = i.guildId ? { origin: `discord:${i.guildId}` } : {};
     if (i.commandName === commandNames.grokOptout) {
       return walkthrough(i, () => service.openGuide(actor, grokGuide, origin));
@@ -218,10 +230,19 @@ export function createInteractionHandler(
   }
 
   async function onComponent(i: MessageComponentInteraction): Promise<void> {
-    const actor = actorOf(i);
+    // In a server: with the server, so a panel's button records where the member came from and
+    // settings buttons are checked against the member's permissions.
+    const actor = memberActor(i);
     const shared = i.guildId !== null && !i.message.flags.has(MessageFlags.Ephemeral);
-    // A button on a message everyone sees: answer this user privately, never edit it for all.
-    if (shared) return answer(i, () => service.press(actor, i.customId));
+    if (shared) {
+      // A button on a message everyone sees (a panel): never edit it for all. Opening a guide
+      // goes to this member's DM, like /optout start; anything else is answered privately.
+      const decoded = decodeAction(i.customId);
+      if (decoded.type === 'ok' && decoded.action.type === 'open') {
+        return walkthrough(i, () => service.press(actor, i.customId));
+      }
+      return answer(i, () => service.press(actor, i.customId));
+    }
     const { value: reply, deferred } = await withinDeadline(
       () => service.press(actor, i.customId),
       () => i.deferUpdate(),

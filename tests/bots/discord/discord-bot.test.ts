@@ -314,10 +314,16 @@ describe('the Discord bot against the fake Discord', () => {
 
   it('registers valid commands globally, usable in servers, DMs and as a user app, only once', async () => {
     const global = fake.registeredCommands() as Record<string, unknown>[];
-    expect(global.map((c) => c['name'])).toEqual(['grok-optout', 'optout']);
-    for (const command of global) {
+    expect(global.map((c) => c['name'])).toEqual(['grok-optout', 'optout', 'optout-admin']);
+    for (const command of global.slice(0, 2)) {
       expect(command).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
     }
+    // Admin tools: only in servers, for Manage Server by default.
+    expect(global[2]).toMatchObject({
+      contexts: [0],
+      integration_types: [0],
+      default_member_permissions: '32',
+    });
     expect(fake.calls.filter((c) => c.method === 'PUT').map((c) => c.path)).toEqual([
       `/applications/${fake.applicationId}/commands`,
     ]);
@@ -337,6 +343,7 @@ describe('the Discord bot against the fake Discord', () => {
     expect((fake.registeredCommands(GUILD) as { name: string }[]).map((c) => c.name)).toEqual([
       'grok-optout',
       'optout',
+      'optout-admin',
     ]);
     const { response } = await member().slash('grok-optout');
     expect(textOf(response)).toContain('I sent you a DM');
@@ -356,18 +363,30 @@ describe('the Discord bot against the fake Discord', () => {
       body: {
         content: 'Protect your art',
         components: [
-          { type: 1, components: [{ type: 2, style: 1, label: 'X', custom_id: '1:o:x-grok' }] },
+          {
+            type: 1,
+            components: [
+              { type: 2, style: 1, label: 'X', custom_id: '1:o:x-grok' },
+              { type: 2, style: 2, label: 'Status', custom_id: '1:t' },
+            ],
+          },
         ],
       },
     })) as { id: string };
     const shown = fake.message(panel.id);
     if (!shown) throw new Error('panel not posted');
-    const { interaction, message } = await member().clickId(shown, '1:o:x-grok');
-    expect(message?.content).toBe('Protect your art');
+    const ann = member();
+    const { interaction, message } = await ann.clickId(shown, '1:t');
+    expect(message).toEqual(shown);
     const answer = fake.responseOf(interaction);
     expect(fake.callbackOf(interaction)?.type).toBe(4);
     expect(flagsOf(answer) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(textOf(answer)).toContain('Step 1 of 4');
+    expect(textOf(answer)).toContain('Your progress');
+    // Opening a guide from it goes to the member's DM, like /optout start.
+    const opened = await ann.clickId(shown, '1:o:x-grok');
+    expect(opened.message).toEqual(shown);
+    expect(textOf(fake.responseOf(opened.interaction))).toContain('I sent you a DM');
+    expect(textOf(ann.dm()[0])).toContain('Step 1 of 4');
     assertWellBehaved();
   });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { FakeDiscordUsageError, resolveConfig } from './config.js';
 import { FakeGateway } from './gateway.js';
 import { Injector } from './inject.js';
+import { ALL_PERMISSIONS } from './objects.js';
 import { RateLimiter } from './rate-limits.js';
 import { channelRoutes } from './rest-channels.js';
 import { commandRoutes } from './rest-commands.js';
@@ -79,6 +80,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         globalName: spec.globalName ?? null,
         locale: spec.locale ?? 'en-US',
         dmsClosed: spec.dmsClosed ?? false,
+        memberPermissions: spec.memberPermissions ?? ALL_PERMISSIONS,
       };
       world.users.set(user.id, user);
       return user;

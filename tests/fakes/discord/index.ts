@@ -3,7 +3,8 @@
  * See `fake-discord.ts` for the entry point and `types.ts` for the API.
  *
  * Known gaps (deliberate): no MESSAGE_CREATE/UPDATE dispatches for the bot's own messages, no
- * permission checks (every user is an administrator of every guild, the bot can post anywhere),
+ * permission checks (members have `memberPermissions`, all by default, but nothing is enforced;
+ * the bot can post anywhere),
  * no heartbeat-timeout closing, no identify-concurrency enforcement, no zlib/ETF transports,
  * no modal-submit or context-menu injection, no Components V2 deep validation beyond counts,
  * buttons, selects and text displays.

@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, BOT_PERMISSIONS, apiChannel, apiMember, apiUser } from './objects.js';
+import { BOT_PERMISSIONS, apiChannel, apiMember, apiUser } from './objects.js';
 import type { ChannelState, GuildState } from './state.js';
 import type { FakeMessage, FakeUser } from './types.js';
 
@@ -31,7 +31,7 @@ export function interactionEnvelope(
     ? {
         guild_id: guild.id,
         guild: { id: guild.id, locale: guild.preferredLocale, features: [] },
-        member: { ...apiMember(user, guild.joinedAt), permissions: ALL_PERMISSIONS },
+        member: { ...apiMember(user, guild.joinedAt), permissions: scene.user.memberPermissions },
         guild_locale: guild.preferredLocale,
         authorizing_integration_owners: { 0: guild.id },
         context: 0,

@@ -54,6 +54,8 @@ export interface FakeUser {
   readonly locale: string;
   /** When true, `POST /channels/{dm}/messages` answers 403 / 50007. */
   dmsClosed: boolean;
+  /** The member's `permissions` in every guild (default: all, as a server owner). */
+  memberPermissions: string;
 }
 
 /** Input of {@link FakeDiscord.user}. */
@@ -63,6 +65,8 @@ export interface FakeUserSpec {
   readonly globalName?: string;
   readonly locale?: string;
   readonly dmsClosed?: boolean;
+  /** The member's permissions bitfield in guilds (default: all). */
+  readonly memberPermissions?: string;
 }
 
 /** A user object as Discord serialises it. */
