@@ -13,6 +13,10 @@ import { createDiscordMessenger } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
+import { startHttpServer, type HttpServer } from './app/http-server.js';
+import { countingEvents, createMetrics, pendingReminders } from './app/metrics.js';
+import { createUpdateTracker } from './app/updates.js';
+import type { Database } from 'better-sqlite3';
 import { randomRef } from './app/refs.js';
 import { createFloodGuard } from './app/flood-guard.js';
 import { createRetentionSweep } from './app/retention.js';
@@ -92,7 +96,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       return 0;
     }
     const intervals = { default: config.REMINDER_INTERVAL, long: longIntervalMs };
-    return await runBots({ config, log, service, i18n, store, catalog, intervals });
+    return await runBots({ config, log, service, i18n, store, catalog, intervals, db });
   } finally {
     store.close();
   }
@@ -110,9 +114,40 @@ async function runBots(deps: {
   store: Store;
   catalog: Catalog;
   intervals: Intervals;
+  db: Database;
 }): Promise<number> {
-  const { config, log, service, i18n, store, catalog } = deps;
-  const running: { name: string; stop: () => Promise<void>; stopped: Promise<void> }[] = [];
+  const { config, log, i18n, store, catalog, db } = deps;
+  const metrics = createMetrics({ pending: pendingReminders(db) });
+  const service = countingEvents(deps.service, metrics);
+  const tracker = createUpdateTracker({ log, metrics });
+  const running: {
+    name: string;
+    stop: () => Promise<void>;
+    stopped: Promise<void>;
+    connected: () => boolean;
+  }[] = [];
+  const ping = db.prepare('SELECT 1');
+  let http: HttpServer | undefined;
+  if (config.HTTP_PORT !== undefined) {
+    http = await startHttpServer({
+      port: config.HTTP_PORT,
+      host: config.HTTP_HOST,
+      log,
+      registry: metrics.registry,
+      health: () => {
+        const problems: string[] = [];
+        try {
+          ping.get();
+        } catch (error) {
+          problems.push(`database: ${error instanceof Error ? error.message : 'not answering'}`);
+        }
+        for (const bot of running)
+          if (!bot.connected()) problems.push(`${bot.name}: not connected`);
+        if (running.length === 0) problems.push('starting');
+        return problems;
+      },
+    });
+  }
   /** How each running platform receives reminders. */
   const messengers: Messenger[] = [];
   const queued = await queueGuideChanges(store, catalog, Date.now());
@@ -126,6 +161,21 @@ async function runBots(deps: {
       languages: supportedLanguages,
       log,
       flood: createFloodGuard({ ...floodLimits, now: Date.now }),
+      tracker,
+      ...(config.TELEGRAM_WEBHOOK_URL !== undefined &&
+      config.TELEGRAM_WEBHOOK_SECRET !== undefined &&
+      http !== undefined
+        ? {
+            webhook: {
+              url: config.TELEGRAM_WEBHOOK_URL,
+              secret: config.TELEGRAM_WEBHOOK_SECRET,
+              server: http,
+            },
+          }
+        : {}),
+    }).catch(async (error: unknown) => {
+      await http?.close();
+      throw error;
     });
     running.push({ name: 'telegram', ...telegram });
     messengers.push(
@@ -149,12 +199,14 @@ async function runBots(deps: {
         languages: supportedLanguages,
         log,
         flood: createFloodGuard({ ...floodLimits, now: Date.now }),
+        tracker,
       });
-      running.push({ name: 'discord', ...discord });
+      running.push({ name: 'discord', ...discord, connected: () => discord.client.isReady() });
       messengers.push(createDiscordMessenger({ rest: discord.client.rest, localizer }));
     } catch (error) {
       // Leave nothing running behind a failed start, or the process would not exit.
       await Promise.all(running.map((bot) => bot.stop().catch(() => undefined)));
+      await http?.close();
       throw error;
     }
   }
@@ -170,6 +222,7 @@ async function runBots(deps: {
     log,
     batch: config.REMINDER_BATCH,
     leaseMs: config.REMINDER_LEASE,
+    onPass: (platform, stats) => metrics.observeDispatch(platform, stats),
   });
   dispatcher.start();
   const retention = createRetentionSweep({
@@ -193,13 +246,17 @@ async function runBots(deps: {
     ),
   );
   const outcome = await Promise.race([signal, failure]);
+  log.info('stopping: no new updates; waiting for those in flight (at most 10 s)');
   retention.stop();
-  await dispatcher.stop();
-  await Promise.all(
-    running.map((bot) =>
+  // Bots stop taking updates and finish those in flight while the dispatcher gives back its
+  // reminder leases; the database closes (in main) only after both.
+  await Promise.all([
+    dispatcher.stop(),
+    ...running.map((bot) =>
       bot.stop().catch((error: unknown) => log.warn({ err: error, bot: bot.name }, 'stop failed')),
     ),
-  );
+  ]);
+  await http?.close();
   if (outcome === 'signal') {
     log.info('stopped on signal');
     return 0;

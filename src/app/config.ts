@@ -79,6 +79,39 @@ const schema = z.object({
   DISCORD_GUILD_ID: optional(
     z.string().regex(/^[0-9]{15,21}$/, 'DISCORD_GUILD_ID must be a server id (15 to 21 digits)'),
   ),
+  HTTP_PORT: optional(z.string()).pipe(whole('HTTP_PORT', 0, 65535).optional()),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  TELEGRAM_WEBHOOK_URL: optional(
+    z
+      .string()
+      .regex(
+        /^https:\/\/[^\s/]+(\/\S*)?$/,
+        'TELEGRAM_WEBHOOK_URL must be the public https:// address Telegram posts to, such as https://bot.example.org/telegram',
+      ),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{16,256}$/,
+        'TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -: generate one with `openssl rand -hex 32`',
+      ),
+  ),
+});
+
+/** Settings that only make sense together. */
+const combined = schema.superRefine((config, ctx) => {
+  const webhook = [config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET];
+  if (webhook.some((value) => value !== undefined) && webhook.some((value) => value === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Telegram webhook mode needs both TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET',
+    });
+  if (config.TELEGRAM_WEBHOOK_URL !== undefined && config.HTTP_PORT === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'TELEGRAM_WEBHOOK_URL needs HTTP_PORT: the port your reverse proxy forwards to',
+    });
 });
 
 /** The validated configuration. */
@@ -90,7 +123,7 @@ export type Config = z.output<typeof schema>;
  * @throws ConfigError with one line per problem, each saying how to fix it.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const result = schema.safeParse(env);
+  const result = combined.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => issue.message));
 }

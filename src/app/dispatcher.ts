@@ -37,6 +37,8 @@ export interface DispatcherOptions {
   readonly idleMs?: number;
   /** Identifies this process's claims (several processes may share a database). */
   readonly owner?: string;
+  /** Called after each pass that claimed something (metrics). */
+  readonly onPass?: (platform: Platform, stats: DispatchStats) => void;
 }
 
 /** Counts of one pass, for logs and tests. */
@@ -47,6 +49,8 @@ export interface DispatchStats {
   retried: number;
   paused: number;
   lost: number;
+  /** Deliveries the platform refused (unreachable user, rate limit, error). */
+  failed: number;
 }
 
 /** The reminder dispatcher: one loop per platform, started and stopped as a whole. */
@@ -172,14 +176,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       guide: claim.guideId,
     };
     if (outcome.type === 'sent') stats.sent += 1;
-    else if (outcome.type === 'unreachable') {
+    else stats.failed += 1;
+    if (outcome.type === 'unreachable') {
       stats.paused += 1;
       log.info(
         { ...context, reason: outcome.reason },
         'reminder: user unreachable, reminders paused',
       );
       await store.transaction((repos) => repos.users.update(claim.userId, { dmOk: false }));
-    } else {
+    } else if (outcome.type !== 'sent') {
       stats.retried += 1;
       log.warn({ ...context, outcome }, 'reminder: delivery will be retried');
     }
@@ -197,6 +202,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       retried: 0,
       paused: 0,
       lost: 0,
+      failed: 0,
     };
     const at = now();
     const claims = await store.transaction((repos) =>
@@ -215,6 +221,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       try {
         const stats = await runOnce(platform);
         if (stats.claimed > 0) log.debug({ platform, ...stats }, 'reminders dispatched');
+        if (stats.claimed > 0) options.onPass?.(platform, stats);
         if (stats.claimed === 0) await sleep(options.idleMs ?? 1000, abort.signal);
       } catch (error) {
         if (abort.signal.aborted) break;

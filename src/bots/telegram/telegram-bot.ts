@@ -1,6 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, GrammyError, HttpError, InputFile, type Context } from 'grammy';
+import { Bot, GrammyError, HttpError, InputFile, webhookCallback, type Context } from 'grammy';
+import type { HttpServer } from '../../app/http-server.js';
+import type { UpdateTracker } from '../../app/updates.js';
 import type { FloodGuard } from '../../app/flood-guard.js';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Localizer } from '../../app/localize.js';
@@ -30,6 +32,15 @@ export interface TelegramOptions {
   readonly flood?: FloodGuard;
   /** auto-retry's limits for 429 and 5xx answers. */
   readonly retry?: { readonly maxRetryAttempts: number; readonly maxDelaySeconds: number };
+  /** Times, logs and counts every update (and lets shutdown wait for those in flight). */
+  readonly tracker?: UpdateTracker;
+  /**
+   * Webhook mode instead of polling: Telegram posts updates to `url`, which `server` serves on
+   * the same path; requests without the `secret` header are refused.
+   */
+  readonly webhook?: { readonly url: string; readonly secret: string; readonly server: HttpServer };
+  /** How long shutdown waits for updates in flight (10 s by default). */
+  readonly drainMs?: number;
 }
 
 /** A running Telegram bot. */
@@ -37,7 +48,20 @@ export interface TelegramBot {
   readonly bot: Bot;
   /** Resolves when polling stops; rejects on an unrecoverable error (401, 409). */
   readonly stopped: Promise<void>;
+  /** Whether updates are being received (polling runs, or the webhook is served). */
+  connected(): boolean;
+  /**
+   * Stops taking updates, waits for those in flight (at most `drainMs`), then tells Telegram
+   * which were handled so none is delivered twice after a restart.
+   */
   stop(): Promise<void>;
+}
+
+/** What kind of update this is, for logs and metrics: the command, or the update type. */
+export function updateKind(ctx: Context): string {
+  const command = /^\/([A-Za-z0-9_]+)/.exec(ctx.message?.text ?? '')?.[1];
+  if (command !== undefined) return `/${command}`;
+  return Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
 }
 
 /** The deep link guide the group hand-off opens. */
@@ -73,13 +97,25 @@ function actorOf(ctx: Context): Actor | undefined {
  * screens into HTML messages with inline keyboards. Nothing here decides anything about the
  * walkthrough. Call {@link startTelegram} to run it.
  */
-export function createTelegramBot(options: TelegramOptions): Bot {
+export function createTelegramBot(
+  options: TelegramOptions,
+  /** Told the id of every update whose handling ended (shutdown confirms them). */
+  handled?: (updateId: number) => void,
+): Bot {
   const { service, localizer, log } = options;
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     client: { apiRoot: options.apiRoot },
   });
   bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const tracker = options.tracker;
+  bot.use(async (ctx, next) => {
+    try {
+      await (tracker ? tracker.track('telegram', updateKind(ctx), next) : next());
+    } finally {
+      handled?.(ctx.update.update_id);
+    }
+  });
   // Updates run concurrently across chats, in order within a chat.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   // A user sending a stream of commands or clicks is answered once, then ignored for a moment.
@@ -252,6 +288,8 @@ export function createTelegramBot(options: TelegramOptions): Bot {
   bot.catch(async ({ error, ctx }) => {
     const actor = actorOf(ctx);
     const context = {
+      platform: 'telegram',
+      command: updateKind(ctx),
       update: ctx.update.update_id,
       chat: ctx.chat?.type,
       user: actor ? userHash(actor) : undefined,
@@ -287,35 +325,102 @@ export function createTelegramBot(options: TelegramOptions): Bot {
   return bot;
 }
 
+/** Update types the bot asks Telegram for. */
+const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const;
+
 /**
- * Starts the adapter: publishes the command menus if they changed, removes any webhook, and
- * polls with the runner. `stopped` rejects with a clear error if another instance polls the
- * same token (409) or the token is wrong (401).
+ * Starts the adapter: publishes the command menus if they changed, then either sets the webhook
+ * (with `options.webhook`) or removes any webhook and polls with the runner. `stopped` rejects
+ * with a clear error if another instance polls the same token (409) or the token is wrong (401).
  */
 export async function startTelegram(options: TelegramOptions): Promise<TelegramBot> {
-  const bot = createTelegramBot(options);
+  let lastHandled: number | undefined;
+  const bot = createTelegramBot(options, (id) => (lastHandled = Math.max(lastHandled ?? 0, id)));
+  const { log } = options;
   await bot.init();
   const changed = await syncCommands(bot.api, options.localizer, options.languages);
-  options.log.info({ changed }, 'telegram: command menus checked');
+  log.info({ changed }, 'telegram: command menus checked');
+  const drainMs = options.drainMs ?? 10_000;
+  /** Waits for the updates in flight; says so when some did not finish in time. */
+  const drain = async (): Promise<boolean> => {
+    const drained = (await options.tracker?.drain(drainMs)) ?? true;
+    if (!drained) {
+      log.warn(
+        { inFlight: options.tracker?.inFlight(), waitedMs: drainMs },
+        'telegram: updates still running at shutdown',
+      );
+    }
+    return drained;
+  };
+  if (options.webhook) return startWebhook(bot, options.webhook, log, drain);
   await bot.api.deleteWebhook();
   const handle: RunnerHandle = run(bot, {
     runner: {
-      fetch: {
-        timeout: options.pollTimeout ?? 30,
-        allowed_updates: ['message', 'callback_query', 'my_chat_member'],
-      },
+      fetch: { timeout: options.pollTimeout ?? 30, allowed_updates: [...allowedUpdates] },
       silent: true,
     },
   });
-  options.log.info({ bot: bot.botInfo.username }, 'telegram: polling for updates');
+  log.info({ bot: bot.botInfo.username }, 'telegram: polling for updates');
   const stopped = (handle.task() ?? Promise.resolve()).catch((error: unknown) => {
     throw explainFatal(error);
   });
   return {
     bot,
     stopped,
+    connected: () => handle.isRunning(),
     stop: async () => {
       if (handle.isRunning()) await handle.stop();
+      if (!(await drain()) || lastHandled === undefined) return;
+      // The runner confirms a batch only with the next getUpdates: confirm the last one now,
+      // as grammY's own bot.stop() does, so a restart does not receive it again.
+      await bot.api
+        .getUpdates({ offset: lastHandled + 1, limit: 1, timeout: 0 })
+        .catch((error: unknown) => log.warn({ err: error }, 'telegram: could not confirm updates'));
+    },
+  };
+}
+
+/**
+ * Webhook mode: serves Telegram's POSTs on the webhook URL's path, refusing any request without
+ * the secret header (grammY answers 401), then calls setWebhook. Stopping answers 503 to new
+ * requests (Telegram delivers them again later) and waits for those in flight.
+ */
+async function startWebhook(
+  bot: Bot,
+  webhook: NonNullable<TelegramOptions['webhook']>,
+  log: Logger,
+  drain: () => Promise<boolean>,
+): Promise<TelegramBot> {
+  const handleUpdate = webhookCallback(bot, 'http', {
+    secretToken: webhook.secret,
+    // Telegram waits for the answer; past 10 s keep handling but answer, so it does not resend.
+    onTimeout: 'return',
+    timeoutMilliseconds: 9_000,
+  });
+  let closing = false;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  webhook.server.route(new URL(webhook.url).pathname, async (req, res) => {
+    if (closing) {
+      res.writeHead(503, { 'retry-after': '5' });
+      res.end();
+      return;
+    }
+    await handleUpdate(req, res);
+  });
+  await bot.api.setWebhook(webhook.url, {
+    secret_token: webhook.secret,
+    allowed_updates: [...allowedUpdates],
+  });
+  log.info({ bot: bot.botInfo.username }, 'telegram: webhook set, receiving updates');
+  return {
+    bot,
+    stopped,
+    connected: () => !closing,
+    stop: async () => {
+      closing = true;
+      await drain();
+      resolveStopped();
     },
   };
 }
