@@ -3,6 +3,7 @@ import type { Catalog } from './catalog.js';
 import type { CommunityCount, CommunityRecord } from './ports.js';
 import { text, type Text, type TextKey } from './text.js';
 import type { Button, Screen } from './view.js';
+import { inPairs } from './menus.js';
 import { guideTitle } from './walkthrough-view.js';
 
 /** Counts below this are shown as "fewer than 5", so that no one can be singled out. */
@@ -114,7 +115,7 @@ export function settingsScreen(
       text(community.statsOn ? 'ui:community.statsAreOn' : 'ui:community.statsAreOff'),
     ],
     buttons: [
-      language,
+      ...inPairs(language),
       [
         {
           type: 'action',

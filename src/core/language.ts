@@ -19,7 +19,10 @@ export const fallbackLanguage = 'en';
 /**
  * Maps a locale as platforms send it (`fr`, `fr-CA`, `pt-br`, `en_US.UTF-8`, `es-419`) to one
  * of the supported languages, or undefined. An exact region match wins (`pt-BR`), then the base
- * language (`fr-CA` → `fr`).
+ * language (`fr-CA` → `fr`, `es-419` → `es`), then the one regional variant shipped for that
+ * base, if there is exactly one: `pt` and `pt-PT` → `pt-BR`. That last step is a deliberate
+ * choice: any Portuguese reader follows Brazilian Portuguese far better than English, and
+ * `/language` is one tap away. With two variants of a base shipped, none is guessed.
  */
 export function matchLanguage(
   locale: string | null | undefined,
@@ -32,7 +35,10 @@ export function matchLanguage(
   const wanted = region ? `${base.toLowerCase()}-${region.toUpperCase()}` : base.toLowerCase();
   const exact = supported.find((l) => l.toLowerCase() === wanted.toLowerCase());
   if (exact) return exact;
-  return supported.find((l) => l.toLowerCase() === base.toLowerCase());
+  const sameBase = supported.find((l) => l.toLowerCase() === base.toLowerCase());
+  if (sameBase) return sameBase;
+  const variants = supported.filter((l) => l.toLowerCase().startsWith(`${base.toLowerCase()}-`));
+  return variants.length === 1 ? variants[0] : undefined;
 }
 
 /** Picks the language to speak to a user in: always one of `supported`. */

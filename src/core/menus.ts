@@ -158,19 +158,29 @@ export function helpScreen(platform: 'telegram' | 'discord' | 'console'): Screen
   };
 }
 
+/**
+ * Buttons two to a row: language names such as "Português (Brasil)" stay readable on a phone,
+ * and seven languages stay within Discord's five buttons per row.
+ */
+export function inPairs<T>(items: readonly T[]): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += 2) rows.push(items.slice(i, i + 2));
+  return rows;
+}
+
 /** The language picker: each language by its own name. */
 export function languageScreen(languages: readonly string[], notice?: Text): Screen {
   return {
     title: text('ui:language.title'),
     ...(notice ? { notice } : {}),
     body: [text('ui:language.body')],
-    buttons: [
+    buttons: inPairs(
       languages.map((language) => ({
         type: 'action' as const,
         label: text(`ui:languageNames.${language}` as TextKey),
         action: encodeAction({ type: 'language', language }),
       })),
-    ],
+    ),
   };
 }
 

@@ -34,6 +34,21 @@ const same = (a: readonly BotCommand[], b: readonly BotCommand[]): boolean =>
   a.every((c, i) => c.command === b[i]?.command && c.description === b[i]?.description);
 
 /**
+ * The `language_code` to publish a language's menu under. Telegram takes only two-letter
+ * ISO 639-1 codes there, so `pt-BR` is published as `pt` (every Portuguese client sees it, as
+ * `matchLanguage` also speaks Brazilian Portuguese to them). When two shipped languages share a
+ * base, the first one listed gets the menu.
+ */
+export function telegramMenuCodes(languages: readonly string[]): Map<string, string> {
+  const codes = new Map<string, string>();
+  for (const language of languages) {
+    const code = language.split('-')[0]?.toLowerCase() ?? '';
+    if (/^[a-z]{2}$/.test(code) && !codes.has(code)) codes.set(code, language);
+  }
+  return codes;
+}
+
+/**
  * Publishes the command menus for private chats and groups, in every language (and in English
  * for clients in other languages), calling `setMyCommands` only where the published list differs.
  * Returns how many lists were changed.
@@ -45,17 +60,17 @@ export async function syncCommands(
 ): Promise<number> {
   let changed = 0;
   for (const { scope, commands } of scopes) {
-    for (const language of [undefined, ...languages]) {
+    for (const [code, language] of [[undefined, 'en'] as const, ...telegramMenuCodes(languages)]) {
       const wanted: BotCommand[] = commands.map((command) => ({
         command,
         description: localizer.text(
           { key: `ui:telegram.commands.${command}` as TextKey },
-          language ?? 'en',
+          language,
         ),
       }));
-      // Our language codes are Telegram's (`en`, `fr`); grammY types them as a closed union.
+      // grammY types language codes as a closed union; ours are checked two-letter codes.
       const target = (
-        language === undefined ? { scope } : { scope, language_code: language }
+        code === undefined ? { scope } : { scope, language_code: code }
       ) as Parameters<Api['getMyCommands']>[0];
       const current = await api.getMyCommands(target);
       if (!same(current, wanted)) {
