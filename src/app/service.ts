@@ -1,19 +1,9 @@
 import { decodeAction, type Action } from '../core/actions.js';
-import type { Catalog } from '../core/catalog.js';
 import type { Guide } from '../core/guide.js';
 import { negotiateLanguage } from '../core/language.js';
 import { categoryScreen, guideListScreen, languageScreen, statusScreen } from '../core/menus.js';
 import { assertNever } from '../core/never.js';
-import { notAdminScreen, panelScreen, settingsScreen, statsScreen } from '../core/community.js';
-import {
-  originOf,
-  type CommunityKey,
-  type CommunityRecord,
-  type Repositories,
-  type Store,
-  type UserKey,
-  type UserRecord,
-} from '../core/ports.js';
+import { originOf, type Repositories, type UserKey, type UserRecord } from '../core/ports.js';
 import {
   exportDocument,
   exportScreen,
@@ -22,136 +12,31 @@ import {
   forgottenScreen,
 } from '../core/privacy.js';
 import { restoreProgress, type GuideStatus, type Progress } from '../core/progress.js';
-import type { Intervals } from '../core/schedule.js';
 import { text, type Text } from '../core/text.js';
 import type { Screen } from '../core/view.js';
 import { transition, type WalkthroughEvent } from '../core/walkthrough.js';
 
-/** Who did something: the user, and what their platform says about their language. */
-export interface Actor extends UserKey {
-  /** Discord `interaction.locale`, Telegram `language_code`, the terminal's `LANG`. */
-  readonly locale?: string | null;
-  /**
-   * Set when this request proves the bot can write to the user (a Telegram private chat, a
-   * Discord DM): a user marked unreachable becomes reachable again.
-   */
-  readonly reachable?: boolean;
-  /** The community (server, group) the request comes from, if any. */
-  readonly community?: CommunityKey;
-  /** The community's own locale (Discord `guild_locale`), for its panel. */
-  readonly communityLocale?: string | null;
-  /** Whether the platform says this user may manage the community (checked at every use). */
-  readonly isAdmin?: boolean;
-}
-
-/** What to show the user, and in which language. */
-export interface Reply {
-  readonly language: string;
-  readonly screen: Screen;
-  /** Which guide the screen belongs to, when it is a walkthrough screen. */
-  readonly guideId?: string;
-  /** Things that happened, for logs and metrics. */
-  readonly events: readonly ServiceEvent[];
-}
-
-/** Notable outcomes of a request. */
-export type ServiceEvent =
-  | { readonly type: 'started'; readonly guideId: string }
-  | { readonly type: 'completed'; readonly guideId: string; readonly version: number }
-  | { readonly type: 'rejected'; readonly reason: string }
-  | { readonly type: 'progressReset'; readonly guideId: string }
-  | { readonly type: 'forgotten'; readonly rows: number };
-
-/** A user's data export: the readable screen and the same data as a JSON file. */
-export interface ExportReply extends Reply {
-  /** Undefined when nothing is stored about the user. */
-  readonly document: { readonly fileName: string; readonly json: string } | undefined;
-}
-
-/** What the service needs; passed in by the composition root (`src/main.ts`). */
-export interface ServiceDeps {
-  readonly store: Store;
-  readonly catalog: Catalog;
-  readonly now: () => number;
-  readonly intervals: Intervals;
-  readonly languages: readonly string[];
-  /** A fresh random code for a new community's deep links (letters, digits, - and _). */
-  readonly newRef: () => string;
-}
-
-/** Options when opening a guide. */
-export interface OpenOptions {
-  /** The community the walkthrough is started from, e.g. `discord:<guild id>`. */
-  readonly origin?: string | null;
-}
-
-/**
- * The application service: the one imperative shell every adapter calls with "this user did
- * this". Each call loads what it needs, applies the pure core, saves the result and its
- * effects in one transaction, and returns the screen to show. Nothing here knows a platform.
- */
-export interface WalkthroughService {
-  /** Opens (starts, resumes or shows) a guide. An unknown id shows the guide list with a note. */
-  openGuide(actor: Actor, guideId: string, options?: OpenOptions): Promise<Reply>;
-  /** Handles a button press with its raw action id. Never throws for bad ids. */
-  press(actor: Actor, actionId: string): Promise<Reply>;
-  /** The guide list; with `welcome`, introduced as the first thing a new user sees. */
-  guides(actor: Actor, options?: { readonly welcome?: boolean }): Promise<Reply>;
-  status(actor: Actor): Promise<Reply>;
-  languageMenu(actor: Actor): Promise<Reply>;
-  /** Sets the user's language; an unsupported one shows the language menu again. */
-  setLanguage(actor: Actor, language: string): Promise<Reply>;
-  /** The language to use with this user now. */
-  languageOf(actor: Actor): Promise<string>;
-  /** Everything stored about the user, readable and as JSON. Creates nothing. */
-  exportData(actor: Actor): Promise<ExportReply>;
-  /** Asks to confirm deleting everything about the user (the button does it). Creates nothing. */
-  forgetPrompt(actor: Actor): Promise<Reply>;
-  /**
-   * Opens a guide from a deep link payload, `<guide>` or `<guide>_<community ref>` (a panel's
-   * link). A malformed payload, an unknown guide or an unknown community shows the guide list
-   * with a note and records no origin.
-   */
-  openFromLink(actor: Actor, payload: string): Promise<Reply>;
-  /** An admin's panel for the actor's community; `ref` goes into its deep links. */
-  panel(actor: Actor): Promise<Reply & { readonly ref?: string }>;
-  /** An admin's community settings. */
-  communitySettings(actor: Actor): Promise<Reply>;
-  /** Anonymous counts for an admin (shown only to them). */
-  communityStats(actor: Actor): Promise<Reply>;
-  /** The bot left the community: its settings go; members' progress stays theirs. */
-  removeCommunity(key: CommunityKey): Promise<void>;
-  /** Records whether the platform lets the bot write to the user (blocked bot, closed DMs). */
-  setReachable(key: UserKey, reachable: boolean): Promise<void>;
-}
+export type {
+  Actor,
+  ExportReply,
+  OpenOptions,
+  Reply,
+  ServiceDeps,
+  ServiceEvent,
+  WalkthroughService,
+} from './service-types.js';
+import { communityOperations } from './community-operations.js';
+import type {
+  Actor,
+  Reply,
+  ServiceDeps,
+  ServiceEvent,
+  WalkthroughService,
+} from './service-types.js';
 
 /** Creates the {@link WalkthroughService}. */
 export function createWalkthroughService(deps: ServiceDeps): WalkthroughService {
   const { store, catalog, now, intervals, languages } = deps;
-
-  /** The community's settings, created (with a fresh deep-link code) on first use. */
-  const communityOf = (repos: Repositories, key: CommunityKey) =>
-    repos.communities.ensure(key, deps.newRef(), now());
-
-  /** A community screen for admins only: anyone else gets a polite refusal, and nothing happens. */
-  async function asAdmin<T extends Reply>(
-    actor: Actor,
-    work: (repos: Repositories, community: CommunityRecord, language: string) => T | Promise<T>,
-  ): Promise<Reply> {
-    return run(async (repos) => {
-      const existing = await repos.users.find(actor);
-      const known = actor.community ? await repos.communities.find(actor.community) : undefined;
-      const language = languageFor(existing, actor, known?.language);
-      if (!actor.community || actor.isAdmin !== true) {
-        return {
-          language,
-          screen: notAdminScreen(),
-          events: [{ type: 'rejected', reason: 'notAdmin' }],
-        };
-      }
-      return work(repos, await communityOf(repos, actor.community), language);
-    });
-  }
 
   /** The language to speak to a user (who may not be stored yet). */
   const languageFor = (
@@ -362,32 +247,8 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
         return { language, screen: statusScreen(catalog, await statuses(repos, user)), events: [] };
       case 'forgetAsk':
         return { language, screen: forgetConfirmScreen(now()), events: [] };
-      case 'community': {
-        if (!actor.community || actor.isAdmin !== true) {
-          return {
-            language,
-            screen: notAdminScreen(),
-            events: [{ type: 'rejected', reason: 'notAdmin' }],
-          };
-        }
-        const community = await communityOf(repos, actor.community);
-        const change = action.change;
-        if (change.kind === 'language') {
-          const chosen =
-            change.language === null ? null : languages.find((l) => l === change.language);
-          if (chosen !== undefined)
-            await repos.communities.update(community.id, { language: chosen });
-        } else if (change.kind === 'stats') {
-          await repos.communities.update(community.id, { statsOn: change.on });
-        } else if (catalog.get(change.guideId)) {
-          const featured = community.featured.includes(change.guideId)
-            ? community.featured.filter((id) => id !== change.guideId)
-            : [...community.featured, change.guideId];
-          await repos.communities.update(community.id, { featured });
-        }
-        const updated = await communityOf(repos, actor.community);
-        return { language, screen: settingsScreen(catalog, updated, languages), events: [] };
-      }
+      case 'community':
+        return community.change(repos, actor, action.change, language);
       case 'forget': {
         if (!forgetStillValid(action.issuedAt, now())) {
           return {
@@ -432,6 +293,7 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
   }
 
   const run = <T>(work: (repos: Repositories) => Promise<T>): Promise<T> => store.transaction(work);
+  const community = communityOperations({ ...deps, run, languageFor });
 
   return {
     openGuide: (actor, guideId, options) =>
@@ -524,39 +386,10 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
           community ? originOf(community) : null,
         );
       }),
-    panel: (actor) =>
-      asAdmin(actor, (_repos, community) => {
-        const language = negotiateLanguage(
-          { explicit: community.language, platformLocale: actor.communityLocale },
-          languages,
-        );
-        return {
-          language,
-          screen: panelScreen(catalog, community),
-          events: [],
-          ref: community.ref,
-        };
-      }),
-    communitySettings: (actor) =>
-      asAdmin(actor, (_repos, community, language) => ({
-        language,
-        screen: settingsScreen(catalog, community, languages),
-        events: [],
-      })),
-    communityStats: (actor) =>
-      asAdmin(actor, async (repos, community, language) => ({
-        language,
-        screen: statsScreen(
-          catalog,
-          community,
-          await repos.communities.counts(originOf(community)),
-        ),
-        events: [],
-      })),
-    removeCommunity: (key) =>
-      run(async (repos) => {
-        await repos.communities.remove(key);
-      }),
+    panel: community.panel,
+    communitySettings: community.settings,
+    communityStats: community.stats,
+    removeCommunity: community.remove,
     setReachable: (key, reachable) =>
       run(async (repos) => {
         const user = await repos.users.find(key);
