@@ -106,13 +106,10 @@ describe('operations (HTTP_PORT, backup, SIGTERM)', () => {
               { error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 2 } },
               1,
             );
+            const done = step1.buttons.find((b) => b.text === '✅ Done');
+            if (!done || !('callback_data' in done)) throw new Error('no "✅ Done" button');
             const from = fake.calls.length;
-            fake.press(
-              fake.user({ id: 77, firstName: 'Ann' }),
-              step1,
-              step1.buttons.find((b) => b.text === '✅ Done' && 'callback_data' in b)
-                ?.callback_data as string,
-            );
+            fake.press(fake.user({ id: 77, firstName: 'Ann' }), step1, done.callback_data);
             await fake.waitFor((c) => c.method === 'editmessagetext', 10_000, from);
             child.kill('SIGTERM');
           })().catch((error: unknown) => {
