@@ -7,24 +7,31 @@
  * Simulated users click through the X/Grok walkthrough. Phases alternate between the two bots
  * (floor, ours, ours, floor, …) at a moderate rate; then each takes 500 updates/s for 60 s.
  */
-import { join } from 'node:path';
-import { startFakeTelegram, type FakeTelegram } from '../tests/fakes/telegram/server.js';
+import {
+  mean,
+  phase,
+  startContender,
+  stopAll,
+  type Contender,
+  type Measured,
+} from './lib/contenders.js';
+import { waitForQuiet } from './lib/machine-load.js';
 import { log, machine, pickUsers, runPart, size, smoke } from './lib/part.js';
-import { cpuMeter, memory, root, selfCpuMeter, startTs, type Child } from './lib/proc.js';
 import { isFresh, oursDatabase, scratchDir, telegramId } from './lib/seed.js';
 import { fmt, ms, mb, summarize, table, verdict, type Summary } from './lib/stats.js';
 import {
   firstLatencies,
-  LoadDriver,
   screenLatencies,
   scriptSteps,
-  type PhaseOutcome,
   type UpdateRecord,
 } from './lib/telegram-load.js';
 
 const config = {
   users: size(1_000_000, 2_000),
-  pool: size(3_000, 300),
+  /** Simulated users of the alternating phases: few, so that each cycles through many steps. */
+  latencyUsers: size(150, 40),
+  /** Simulated users of the load phases: enough for 500 updates/s with 2 s of thinking. */
+  loadUsers: size(3_000, 200),
   thinkMs: size(2_000, 500),
   latency: {
     rate: size(50, 20),
@@ -37,86 +44,8 @@ const config = {
   drainMs: 10_000,
 };
 
-interface Contender {
-  readonly name: 'floor' | 'ours';
-  readonly fake: FakeTelegram;
-  readonly child: Child;
-  readonly driver: LoadDriver;
-  readonly startupMs: number;
-}
-
-interface Measured {
-  readonly outcome: PhaseOutcome;
-  readonly cpuPercent: number;
-  readonly driverCpuPercent: number;
-  readonly rss: number;
-  readonly peak: number;
-}
-
-async function phase(
-  who: Contender,
-  name: string,
-  rate: number,
-  durationMs: number,
-  warmupMs: number,
-): Promise<Measured> {
-  const cpu = cpuMeter(who.child.pid);
-  const self = selfCpuMeter();
-  const outcome = await who.driver.run({
-    name,
-    rate,
-    durationMs,
-    warmupMs,
-    drainMs: config.drainMs,
-  });
-  const { cpuPercent } = cpu.stop();
-  const { rss, peak } = memory(who.child.pid);
-  const driverCpuPercent = self.stop();
-  const lat = summarize(screenLatencies(outcome.measured));
-  log(
-    `${who.name} ${name}: ${outcome.measured.length} updates, p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, ` +
-      `dropped ${outcome.dropped}, errors ${outcome.errors}, starved ${outcome.starved}, CPU ${fmt(cpuPercent, 0)} %, RSS ${mb(rss)}`,
-  );
-  return { outcome, cpuPercent, driverCpuPercent, rss, peak };
-}
-
-async function startContender(
-  name: 'floor' | 'ours',
-  token: string,
-  pool: readonly number[],
-  databasePath: string,
-): Promise<Contender> {
-  const fake = await startFakeTelegram({ token });
-  const started = performance.now();
-  const child =
-    name === 'ours'
-      ? startTs(join(root, 'src', 'main.ts'), {
-          TELEGRAM_BOT_TOKEN: fake.token,
-          TELEGRAM_API_ROOT: fake.apiRoot,
-          DATABASE_PATH: databasePath,
-          LOG_LEVEL: 'info',
-        })
-      : startTs(join(root, 'bench', 'floor-bot.ts'), {
-          BOT_TOKEN: fake.token,
-          API_ROOT: fake.apiRoot,
-        });
-  await child.waitForLine(name === 'ours' ? /polling for updates/ : /floor: polling/, 120_000);
-  await fake.waitForPoll(30_000);
-  const startupMs = performance.now() - started;
-  const driver = new LoadDriver(fake, pool, {
-    script: 'cycle',
-    forged: name === 'floor',
-    pressAnswer: name === 'floor' ? 'sendmessage' : 'editmessagetext',
-    thinkMs: config.thinkMs,
-  });
-  log(`${name}: polling after ${Math.round(startupMs)} ms (pid ${child.pid})`);
-  return { name, fake, child, driver, startupMs };
-}
-
 const merge = (phases: readonly Measured[]): UpdateRecord[] =>
   phases.flatMap((p) => p.outcome.measured);
-const mean = (values: readonly number[]): number =>
-  values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function latencyRow(name: string, s: Summary): string[] {
   return [name, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)];
@@ -127,28 +56,53 @@ runPart('updates', async () => {
   const contenders: Contender[] = [];
   try {
     const databasePath = await oursDatabase(scratch.dir, config.users);
-    const pool = pickUsers(config.users, config.pool, (i) => !isFresh(i)).map(telegramId);
-    const ours = await startContender('ours', '111111:OURS-BENCH', pool, databasePath);
+    const picked = pickUsers(
+      config.users,
+      config.latencyUsers + config.loadUsers,
+      (i) => !isFresh(i),
+    ).map(telegramId);
+    const latencyIds = picked.slice(0, config.latencyUsers);
+    const loadIds = picked.slice(config.latencyUsers);
+    const ours = await startContender('ours', { databasePath, token: '111111:OURS-BENCH' });
     contenders.push(ours);
-    const floor = await startContender('floor', '222222:FLOOR-BENCH', pool, databasePath);
+    const floor = await startContender('floor', { databasePath, token: '222222:FLOOR-BENCH' });
     contenders.push(floor);
+    const drivers = new Map(
+      [ours, floor].map((who) => [
+        who,
+        {
+          latency: who.users(latencyIds, 'cycle', config.thinkMs),
+          load: who.users(loadIds, 'cycle', config.thinkMs),
+        },
+      ]),
+    );
+    const driversOf = (who: Contender) => {
+      const found = drivers.get(who);
+      if (found === undefined) throw new Error(`no users for ${who.name}`);
+      return found;
+    };
 
+    const quiet = await waitForQuiet();
     log('warming up both bots');
     for (const who of [floor, ours]) {
-      await phase(who, 'warm-up', config.warmup.rate, config.warmup.durationMs, 0);
+      const run = { ...config.warmup, name: 'warm-up', warmupMs: 0, drainMs: config.drainMs };
+      await phase(who, driversOf(who).latency, run);
     }
 
     const latency: Record<'floor' | 'ours', Measured[]> = { floor: [], ours: [] };
     for (let round = 0; round < config.latency.rounds; round += 1) {
       const order = round % 2 === 0 ? [floor, ours] : [ours, floor];
       for (const who of order) {
-        const { rate, durationMs, warmupMs } = config.latency;
-        latency[who.name].push(await phase(who, `round ${round + 1}`, rate, durationMs, warmupMs));
+        const run = { ...config.latency, name: `round ${round + 1}`, drainMs: config.drainMs };
+        latency[who === ours ? 'ours' : 'floor'].push(
+          await phase(who, driversOf(who).latency, run),
+        );
       }
     }
+    const loadRun = { ...config.load, name: 'load', warmupMs: 0, drainMs: config.drainMs };
     const load = {
-      floor: await phase(floor, 'load', config.load.rate, config.load.durationMs, 0),
-      ours: await phase(ours, 'load', config.load.rate, config.load.durationMs, 0),
+      floor: await phase(floor, driversOf(floor).load, loadRun),
+      ours: await phase(ours, driversOf(ours).load, loadRun),
     };
 
     const screen = {
@@ -187,8 +141,8 @@ runPart('updates', async () => {
     return [
       `## 1. Update handling, against the floor${smoke ? ' (smoke size: not a measurement)' : ''}`,
       '',
-      `Machine: ${machine()}. Users in the database: ${config.users.toLocaleString('en')}; simulated users: ${config.pool.toLocaleString('en')}, each waiting ${config.thinkMs} ms after an answer before the next click.`,
-      `Start-up to the first long poll: ours ${fmt(ours.startupMs / 1000, 1)} s, floor ${fmt(floor.startupMs / 1000, 1)} s.`,
+      `Machine: ${machine()}. Users in the database: ${config.users.toLocaleString('en')}; simulated users: ${config.latencyUsers} in the alternating phases and ${config.loadUsers.toLocaleString('en')} in the load phases, each waiting at least ${config.thinkMs} ms after an answer before the next click (the first free user clicks next).`,
+      `Start-up to the first long poll: ours ${fmt(ours.startupMs / 1000, 1)} s, floor ${fmt(floor.startupMs / 1000, 1)} s. Other programs used ${fmt(quiet, 0)} % of a core just before the measurements.`,
       '',
       `### Alternating phases: ${rate} updates/s, ${rounds} rounds of ${durationMs / 1000} s per bot (first ${warmupMs / 1000} s of each not counted)`,
       '',
@@ -237,6 +191,26 @@ runPart('updates', async () => {
         ],
       ),
       '',
+      "Each phase (p50 / p99 of the screen latency; other programs' CPU shows a shared machine):",
+      '',
+      table(
+        ['phase', 'bot', 'updates', 'p50', 'p99', 'bot CPU %', 'other programs CPU %'],
+        (['floor', 'ours'] as const).flatMap((who) =>
+          latency[who].map((p, i) => {
+            const s = summarize(screenLatencies(p.outcome.measured));
+            return [
+              `round ${i + 1}`,
+              who,
+              String(s.n),
+              ms(s.p50),
+              ms(s.p99),
+              fmt(p.cpuPercent, 0),
+              fmt(p.othersCpuPercent, 0),
+            ];
+          }),
+        ),
+      ),
+      '',
       'By step (screen latency):',
       '',
       table(['step', 'floor p50', 'ours p50', 'floor p99', 'ours p99'], byStep),
@@ -273,15 +247,11 @@ runPart('updates', async () => {
       ),
       '',
       `Ours, first call: p50 ${ms(loadFirst.p50)}, p99 ${ms(loadFirst.p99)}. Ratio at this load: p50 ${fmt(loadScreen.ours.p50 / loadScreen.floor.p50)}, p99 ${fmt(loadScreen.ours.p99 / loadScreen.floor.p99)}.`,
-      `Target (no update dropped, p99 < 50 ms): ${verdict(loadOk)}. Fake API violations: ours ${violations(ours)}, floor ${violations(floor)}.`,
+      `Target (no update dropped, p99 < 50 ms): ${verdict(loadOk)}. Fake API violations: ours ${violations(ours)}, floor ${violations(floor)}. The driver (fakes and simulated users, one process) used ${fmt(load.floor.driverCpuPercent, 0)} % and ${fmt(load.ours.driverCpuPercent, 0)} % of a core; other programs ${fmt(load.floor.othersCpuPercent, 0)} % and ${fmt(load.ours.othersCpuPercent, 0)} %.`,
       '',
     ].join('\n');
   } finally {
-    for (const who of contenders) {
-      who.driver.close();
-      await who.child.stop();
-      await who.fake.close();
-    }
+    await stopAll(contenders);
     scratch.cleanup();
   }
 });

@@ -17,15 +17,24 @@ export function machine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${memory} RAM, Node ${process.version}`;
 }
 
+/** Exit code of a part that could not run for a reason outside the project (no Redis). */
+export const skippedExitCode = 3;
+
 /**
  * Runs a benchmark part: prints its Markdown report on standard output, and exits non-zero
- * only if the part could not run (an exception), never because a target was missed.
+ * only if the part could not run (an exception: 1; skipped, with the reason printed: 3),
+ * never because a target was missed.
  */
-export function runPart(name: string, body: () => Promise<string>): void {
+export function runPart(name: string, body: () => Promise<string | { skipped: string }>): void {
   const started = performance.now();
   log(`${name}: starting${smoke ? ' (smoke size)' : ''}`);
   body().then(
     (report) => {
+      if (typeof report !== 'string') {
+        process.stdout.write(`${report.skipped}\n`);
+        log(`${name}: ${report.skipped.trim().split('\n').at(-1) ?? 'skipped'}`);
+        process.exit(skippedExitCode);
+      }
       process.stdout.write(`${report}\n`);
       log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       process.exit(0);

@@ -30,7 +30,16 @@ export function startTs(
   env: Readonly<Record<string, string>>,
   args: readonly string[] = [],
 ): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  return startNode(['--import', 'tsx', file, ...args], env);
+}
+
+/** Runs `node ARGS` as its own process (see {@link startTs}). */
+export function startNode(
+  nodeArgs: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Child {
+  const file = nodeArgs.at(-1) ?? 'node';
+  const child = spawn(process.execPath, [...nodeArgs], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LANG: 'C', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

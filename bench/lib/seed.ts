@@ -84,43 +84,58 @@ async function completedState(dir: string): Promise<string> {
  * the fresh ones have a user row only. Returns the path of a private copy in `dir`.
  */
 export async function oursDatabase(dir: string, users: number): Promise<string> {
+  return seedOurs(dir, users, { fresh: true, reminders: true });
+}
+
+/**
+ * Our database for the queue benchmark: `users` users who all completed X/Grok, and no
+ * reminder yet (the benchmark enqueues them). Returns the path of a private copy in `dir`.
+ */
+export async function queueDatabase(dir: string, users: number): Promise<string> {
+  return seedOurs(dir, users, { fresh: false, reminders: false });
+}
+
+async function seedOurs(
+  dir: string,
+  users: number,
+  variant: { readonly fresh: boolean; readonly reminders: boolean },
+): Promise<string> {
   const state = await completedState(dir);
-  return fromTemplate(
-    `ours-s${schemaVersion}-f${seedFormat}-${users}`,
-    join(dir, 'ours.sqlite'),
-    (path) => {
-      const started = performance.now();
-      const db = openDatabase(path);
-      const now = Date.now();
-      const random = seededRandom(users);
-      const insertUser = db.prepare(
-        `INSERT INTO users (id, platform, platform_user_id, language, created_at, last_seen_at)
+  const name = `ours${variant.reminders ? '' : '-noreminders'}${variant.fresh ? '' : '-nofresh'}`;
+  const file = `${name}-s${schemaVersion}-f${seedFormat}-${users}`;
+  return fromTemplate(file, join(dir, `${name}.sqlite`), (path) => {
+    const started = performance.now();
+    const db = openDatabase(path);
+    const now = Date.now();
+    const random = seededRandom(users);
+    const insertUser = db.prepare(
+      `INSERT INTO users (id, platform, platform_user_id, language, created_at, last_seen_at)
        VALUES (?, 'telegram', ?, 'en', ?, ?)`,
-      );
-      const insertProgress = db.prepare(
-        `INSERT INTO progress (user_id, guide_id, state, status, guide_version, origin, updated_at)
+    );
+    const insertProgress = db.prepare(
+      `INSERT INTO progress (user_id, guide_id, state, status, guide_version, origin, updated_at)
        VALUES (?, ?, ?, 'completed', 1, NULL, ?)`,
-      );
-      const insertReminder = db.prepare(
-        `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at) VALUES (?, ?, 'telegram', 'recheck', ?)`,
-      );
-      db.transaction(() => {
-        for (let i = 0; i < users; i += 1) {
-          const id = i + 1;
-          const seen = now - Math.floor(random() * 30 * dayMs);
-          insertUser.run(id, String(telegramId(i)), seen - 60 * dayMs, seen);
-          if (isFresh(i)) continue;
-          insertProgress.run(id, seededGuide, state, seen);
-          insertReminder.run(id, seededGuide, now + 2 * dayMs + Math.floor(random() * 28 * dayMs));
-        }
-      })();
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
-      log(
-        `seeded ${users.toLocaleString('en')} users in ${Math.round(performance.now() - started)} ms`,
-      );
-    },
-  );
+    );
+    const insertReminder = db.prepare(
+      `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at) VALUES (?, ?, 'telegram', 'recheck', ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < users; i += 1) {
+        const id = i + 1;
+        const seen = now - Math.floor(random() * 30 * dayMs);
+        insertUser.run(id, String(telegramId(i)), seen - 60 * dayMs, seen);
+        if (variant.fresh && isFresh(i)) continue;
+        insertProgress.run(id, seededGuide, state, seen);
+        if (!variant.reminders) continue;
+        insertReminder.run(id, seededGuide, now + 2 * dayMs + Math.floor(random() * 28 * dayMs));
+      }
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    log(
+      `seeded ${users.toLocaleString('en')} users (${name}) in ${Math.round(performance.now() - started)} ms`,
+    );
+  });
 }
 
 /**

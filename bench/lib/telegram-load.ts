@@ -85,6 +85,9 @@ export interface PhaseOutcome {
 /** Drives simulated users against one fake Bot API. */
 export class LoadDriver {
   private readonly users = new Map<number, SimUser>();
+  /** Users who have not clicked yet, taken only when nobody already clicking is free. */
+  private readonly untouched: SimUser[] = [];
+  /** Users the bot answered, in the order they become free (each `thinkMs` after an answer). */
   private readonly ready: SimUser[] = [];
   private readonly byUpdate = new Map<number, UpdateRecord>();
   private readonly byQuery = new Map<string, UpdateRecord>();
@@ -93,6 +96,8 @@ export class LoadDriver {
   private readonly unsubscribe: () => void;
   private pendingCount = 0;
   private phase = '';
+  /** Calls are observed only while a phase runs (several drivers may share one fake). */
+  private active = false;
 
   constructor(
     private readonly fake: FakeTelegram,
@@ -107,7 +112,7 @@ export class LoadDriver {
         retired: false,
       };
       this.users.set(id, user);
-      this.ready.push(user);
+      this.untouched.push(user);
     }
     this.unsubscribe = fake.onCall((call) => this.observe(call));
   }
@@ -129,6 +134,7 @@ export class LoadDriver {
     readonly drainMs: number;
   }): Promise<PhaseOutcome> {
     this.phase = phase.name;
+    this.active = true;
     const records: UpdateRecord[] = [];
     let starved = 0;
     const start = performance.now();
@@ -147,6 +153,8 @@ export class LoadDriver {
     }
     const deadline = performance.now() + phase.drainMs;
     while (this.pendingCount > 0 && performance.now() < deadline) await sleep(5);
+    this.active = false;
+    this.leftEarly.clear();
     const measured = records.filter((r) => r.injectedAt >= start + phase.warmupMs);
     return {
       records,
@@ -165,10 +173,12 @@ export class LoadDriver {
   /** The next update of the first free user, or undefined when nobody is free. */
   private next(measuredFrom: number): UpdateRecord | undefined {
     const now = performance.now();
-    // Users become free in the order they were answered, each `thinkMs` later: a queue.
-    const user = this.ready[0];
-    if (user === undefined || user.readyAt > now) return undefined;
-    this.ready.shift();
+    // Users become free in the order they were answered, each `thinkMs` later: a queue. A new
+    // user starts only when all those already clicking are reading (as in a real community).
+    const head = this.ready[0];
+    const user =
+      head !== undefined && head.readyAt <= now ? this.ready.shift() : this.untouched.shift();
+    if (user === undefined) return undefined;
     const steps = scriptSteps[this.options.script];
     const step = steps[user.position] ?? 'open';
     let updateId: number;
@@ -219,6 +229,7 @@ export class LoadDriver {
   }
 
   private observe(call: RecordedCall): void {
+    if (!this.active) return;
     if (call.method === 'getupdates') {
       if (!call.response.ok || !Array.isArray(call.response.result)) return;
       for (const update of call.response.result as { update_id: number }[]) {

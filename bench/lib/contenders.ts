@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import { startFakeTelegram, type FakeTelegram } from '../../tests/fakes/telegram/server.js';
+import { othersMeter } from './machine-load.js';
+import { log } from './part.js';
+import { cpuMeter, memory, root, selfCpuMeter, startTs, type Child } from './proc.js';
+import { fmt, mb, ms, summarize } from './stats.js';
+import { LoadDriver, screenLatencies, type PhaseOutcome, type Script } from './telegram-load.js';
+
+/** The Telegram bots the benchmarks compare. */
+export type BotKind = 'ours' | 'floor' | 'peer';
+
+/** A bot in its own process and its own fake Bot API. */
+export interface Contender {
+  readonly name: BotKind;
+  readonly fake: FakeTelegram;
+  readonly child: Child;
+  /** From spawning the process to its first long poll. */
+  readonly startupMs: number;
+  /** Simulated users (Telegram ids) for this bot; each set of users is driven on its own. */
+  users(ids: readonly number[], script: Script, thinkMs: number): LoadDriver;
+  /** Stops the users, the process and the fake. */
+  close(): Promise<void>;
+}
+
+/** One phase of load on one contender, with the process's CPU use and memory. */
+export interface Measured {
+  readonly outcome: PhaseOutcome;
+  /** The bot process's CPU time over the phase, in % of one core. */
+  readonly cpuPercent: number;
+  /** This process's (the fake and the simulated users) CPU, in % of one core. */
+  readonly driverCpuPercent: number;
+  readonly rss: number;
+  readonly peak: number;
+  /** CPU used meanwhile by other programs on the machine, in % of one core. */
+  readonly othersCpuPercent: number;
+}
+
+/**
+ * Starts a bot against a fresh fake Bot API and waits for its first long poll:
+ * - `ours`: `src/main.ts` as `npm start` runs it, on the database at `databasePath`;
+ * - `floor`: `bench/floor-bot.ts`, which answers every update with one message;
+ * - `peer`: `bench/peers/walkthrough-bot.ts` on the peer database at `databasePath`.
+ */
+export async function startContender(
+  name: BotKind,
+  options: { readonly token: string; readonly databasePath: string },
+): Promise<Contender> {
+  const fake = await startFakeTelegram({ token: options.token });
+  const started = performance.now();
+  const api = { BOT_TOKEN: fake.token, API_ROOT: fake.apiRoot };
+  const child =
+    name === 'ours'
+      ? startTs(join(root, 'src', 'main.ts'), {
+          TELEGRAM_BOT_TOKEN: fake.token,
+          TELEGRAM_API_ROOT: fake.apiRoot,
+          DATABASE_PATH: options.databasePath,
+          LOG_LEVEL: 'info',
+        })
+      : name === 'floor'
+        ? startTs(join(root, 'bench', 'floor-bot.ts'), api)
+        : startTs(join(root, 'bench', 'peers', 'walkthrough-bot.ts'), {
+            ...api,
+            PEER_DB: options.databasePath,
+          });
+  const ready = { ours: /polling for updates/, floor: /floor: polling/, peer: /peer: polling/ };
+  await child.waitForLine(ready[name], 180_000);
+  await fake.waitForPoll(30_000);
+  const startupMs = performance.now() - started;
+  const drivers: LoadDriver[] = [];
+  log(`${name}: polling after ${Math.round(startupMs)} ms (pid ${child.pid})`);
+  return {
+    name,
+    fake,
+    child,
+    startupMs,
+    users(ids, script, thinkMs) {
+      const driver = new LoadDriver(fake, ids, {
+        script,
+        forged: name === 'floor',
+        pressAnswer: name === 'floor' ? 'sendmessage' : 'editmessagetext',
+        thinkMs,
+      });
+      drivers.push(driver);
+      return driver;
+    },
+    close: async () => {
+      for (const driver of drivers) driver.close();
+      await child.stop();
+      await fake.close();
+    },
+  };
+}
+
+/** Runs one phase of load from `driver`'s users on a contender and measures its process. */
+export async function phase(
+  who: Contender,
+  driver: LoadDriver,
+  run: {
+    readonly name: string;
+    readonly rate: number;
+    readonly durationMs: number;
+    readonly warmupMs: number;
+    readonly drainMs: number;
+  },
+): Promise<Measured> {
+  const cpu = cpuMeter(who.child.pid);
+  const self = selfCpuMeter();
+  const others = othersMeter(() => [who.child.pid]);
+  const outcome = await driver.run(run);
+  const { cpuPercent } = cpu.stop();
+  const driverCpuPercent = self.stop();
+  const othersCpuPercent = others.stop();
+  const { rss, peak } = memory(who.child.pid);
+  const lat = summarize(screenLatencies(outcome.measured));
+  log(
+    `${who.name} ${run.name}: ${outcome.measured.length} updates, p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, ` +
+      `dropped ${outcome.dropped}, errors ${outcome.errors}, starved ${outcome.starved}, ` +
+      `CPU ${fmt(cpuPercent, 0)} %, driver ${fmt(driverCpuPercent, 0)} %, others ${fmt(othersCpuPercent, 0)} %, RSS ${mb(rss)}`,
+  );
+  return { outcome, cpuPercent, driverCpuPercent, rss, peak, othersCpuPercent };
+}
+
+/** Stops the contenders' processes and fakes. */
+export async function stopAll(contenders: readonly Contender[]): Promise<void> {
+  for (const who of contenders) await who.close();
+}
+
+/** The arithmetic mean (0 for no values). */
+export const mean = (values: readonly number[]): number =>
+  values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
