@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/bots/console/console-bot.js';
 import type { Guide, GuideStep } from '../../src/core/guide.js';
 import { text } from '../../src/core/text.js';
-import { resources } from '../../src/locales/index.js';
+import { resources, supportedLanguages } from '../../src/locales/index.js';
 import { createTestApp, shippedCatalog } from '../helpers/app.js';
 import { useTempDir } from '../helpers/temp.js';
 
@@ -16,7 +16,7 @@ type GuideWords = {
   tips?: Record<string, string>;
 };
 
-const languages: readonly Language[] = ['en', 'fr'];
+const languages: readonly Language[] = supportedLanguages;
 const words = (language: Language, id: string): GuideWords =>
   (resources[language].guides as unknown as Record<string, GuideWords>)[id]!;
 
