@@ -13,7 +13,7 @@ import { loadConfig } from '../src/app/config.js';
 import { createTelegramMessenger } from '../src/bots/telegram/messenger.js';
 import { startFakeTelegram } from '../tests/fakes/telegram/server.js';
 import { createTestApp } from '../tests/helpers/app.js';
-import { waitForQuiet } from './lib/machine-load.js';
+import { othersMeter, waitForQuiet } from './lib/machine-load.js';
 import { log, machine, pickUsers, runPart, size, smoke } from './lib/part.js';
 import { selfCpuMeter, sleep } from './lib/proc.js';
 import { isFresh, oursDatabase, scratchDir, telegramId } from './lib/seed.js';
@@ -63,8 +63,10 @@ runPart('reminders', async () => {
       return runs;
     };
     // The first claim reads cold pages; it is reported on its own, then included in the runs.
+    const claimOthers = othersMeter(() => []);
     const all = await claimRuns(config.due);
     const batch = await claimRuns(defaults.REMINDER_BATCH);
+    const claimOthersPercent = claimOthers.stop();
     const allMedian = median(all.map((r) => r.ms));
     const batchMedian = median(batch.map((r) => r.ms));
     log(
@@ -94,11 +96,14 @@ runPart('reminders', async () => {
       batch: defaults.REMINDER_BATCH,
       leaseMs: defaults.REMINDER_LEASE,
     });
+    await waitForQuiet(60_000);
     const cpu = selfCpuMeter();
+    const dispatchOthers = othersMeter(() => []);
     dispatcher.start();
     await sleep(config.dispatchMs);
     await dispatcher.stop();
     const cpuPercent = cpu.stop();
+    const dispatchOthersPercent = dispatchOthers.stop();
     const sends = fake.calls.filter((c) => c.method === 'sendmessage');
     const sent = sends.filter((c) => c.outcome === 'ok');
     const tooMany = sends.filter((c) => !c.response.ok && c.response.error_code === 429).length;
@@ -145,7 +150,7 @@ runPart('reminders', async () => {
         ],
       ),
       '',
-      `Claimed per run: ${all[0]?.claimed ?? 0} and ${batch[0]?.claimed ?? 0}.`,
+      `Claimed per run: ${all[0]?.claimed ?? 0} and ${batch[0]?.claimed ?? 0}. Other programs used ${fmt(claimOthersPercent, 0)} % of a core during the claims.`,
       '',
       `Dispatch: the real dispatcher and Telegram messenger at the default TELEGRAM_RATE (${rate}/s), batches of ${defaults.REMINDER_BATCH}, for ${config.dispatchMs / 1000} s, against the fake enforcing ${config.telegramLimit} messages/s.`,
       '',
@@ -163,7 +168,7 @@ runPart('reminders', async () => {
         ],
       ),
       '',
-      `Sent messages that were reminders: ${reminderTexts} of ${sent.length}; reminders still due after the dispatcher stopped: ${stillDue} (of ${config.due}). The process CPU includes the fake server.`,
+      `Sent messages that were reminders: ${reminderTexts} of ${sent.length}; reminders still due after the dispatcher stopped: ${stillDue} (of ${config.due}). The process CPU includes the fake server. Other programs used ${fmt(dispatchOthersPercent, 0)} % of a core meanwhile.`,
       '',
     ].join('\n');
   } finally {
