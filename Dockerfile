@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# The bot in a container: `docker compose up -d` (see docker-compose.yml and the README).
+# scripts/container-check.ts performs the same steps outside Docker in CI (no Docker engine there).
+
+# --- Build: install with the compilers better-sqlite3's native module needs, then drop dev tools.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/optout-bot
+COPY package.json package-lock.json .npmrc ./
+# Builds better-sqlite3 from source when no prebuilt binary fits (e.g. on a Raspberry Pi).
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY data/guides ./data/guides
+# The bot runs its TypeScript with tsx (a production dependency): nothing to transpile, but
+# refuse an image whose sources do not type-check.
+RUN npx tsc --noEmit -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
+
+# --- Run: no compilers, no dev dependencies, not root.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    DATABASE_PATH=/app/data/optout.sqlite \
+    HTTP_PORT=8080 \
+    HTTP_HOST=0.0.0.0
+# The code lives apart from the volume: /app/data holds only the database, so an upgrade
+# never sees stale guides from an old image in a volume.
+WORKDIR /opt/optout-bot
+COPY --from=build /opt/optout-bot ./
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+VOLUME /app/data
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node itself is PID 1 and handles SIGTERM: updates in flight finish (at most 10 s), then exit 0.
+CMD ["node", "--import", "tsx", "src/main.ts"]
