@@ -139,7 +139,7 @@ async function check(): Promise<void> {
       const code = await exited;
       clearTimeout(timer);
       if (failure !== undefined)
-        throw failure instanceof Error ? failure : new Error(String(failure));
+        throw failure instanceof Error ? failure : new Error('the check failed');
       if (code !== 0) throw new Error(`exit code ${code} after SIGTERM; bot log:\n${stderr}`);
     }
     step('ok');
