@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -15,12 +16,19 @@ export const redactedPaths = [
 ];
 
 /**
- * Creates the process logger: JSON lines on standard error (so the terminal walkthrough on
- * standard output stays clean), with secrets redacted.
+ * Creates the process logger on standard error (so the terminal walkthrough on standard output
+ * stays clean), with secrets redacted: JSON lines, or human-readable lines when standard error
+ * is a terminal (`pretty`, by default when `destination` is 2 and a TTY).
  */
-export function createLogger(level: string, destination = 2): Logger {
-  return pino(
-    { level, redact: { paths: redactedPaths, censor: '[redacted]' } },
-    pino.destination(destination),
-  );
+export function createLogger(
+  level: string,
+  destination = 2,
+  prettyLines = destination === 2 && process.stderr.isTTY,
+): Logger {
+  const options = { level, redact: { paths: redactedPaths, censor: '[redacted]' } };
+  if (prettyLines) {
+    // Synchronous, in this thread: no worker to lose lines from when the process exits.
+    return pino(options, pretty({ destination, sync: true, translateTime: 'SYS:HH:MM:ss' }));
+  }
+  return pino(options, pino.destination(destination));
 }
