@@ -21,8 +21,8 @@ const placeholders = (value: string): string[] =>
 describe('locales', () => {
   const namespaces = Object.keys(resources.en) as (keyof (typeof resources)['en'])[];
 
-  it('ship English, French and Japanese', () => {
-    expect(supportedLanguages).toEqual(expect.arrayContaining(['en', 'fr', 'ja']));
+  it('ship English, French, Spanish, German, Brazilian Portuguese, Italian and Japanese', () => {
+    expect([...supportedLanguages].sort()).toEqual(['de', 'en', 'es', 'fr', 'it', 'ja', 'pt-BR']);
     expect(supportedLanguages[0]).toBe('en');
   });
 
