@@ -200,6 +200,7 @@ async function runBots(deps: {
         log,
         flood: createFloodGuard({ ...floodLimits, now: Date.now }),
         tracker,
+        ...(config.DISCORD_SHARDS === undefined ? {} : { shards: config.DISCORD_SHARDS }),
       });
       running.push({ name: 'discord', ...discord, connected: () => discord.client.isReady() });
       messengers.push(createDiscordMessenger({ rest: discord.client.rest, localizer }));

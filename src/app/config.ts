@@ -79,6 +79,13 @@ const schema = z.object({
   DISCORD_GUILD_ID: optional(
     z.string().regex(/^[0-9]{15,21}$/, 'DISCORD_GUILD_ID must be a server id (15 to 21 digits)'),
   ),
+  DISCORD_SHARDS: optional(z.string()).pipe(
+    z
+      .union([z.literal('auto'), whole('DISCORD_SHARDS', 1, 4096)], {
+        message: 'DISCORD_SHARDS must be auto or a number of shards from 1 to 4096',
+      })
+      .optional(),
+  ),
   HTTP_PORT: optional(z.string()).pipe(whole('HTTP_PORT', 0, 65535).optional()),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   TELEGRAM_WEBHOOK_URL: optional(

@@ -43,6 +43,11 @@ export interface DiscordOptions {
   readonly flood?: FloodGuard;
   /** Times, logs and counts every interaction (and lets shutdown wait for those in flight). */
   readonly tracker?: UpdateTracker;
+  /**
+   * Gateway shards this process runs: `'auto'` (as many as Discord recommends) or a count; one
+   * shard when undefined. Discord requires sharding from 2,500 servers.
+   */
+  readonly shards?: 'auto' | number;
 }
 
 /** A running Discord bot. */
@@ -58,9 +63,14 @@ export interface DiscordBot {
  * intents), and caches kept to what the bot uses, so memory stays small in many servers. Users,
  * members, messages and emojis are not cached; DM channels are never cached (see `sendDm`).
  */
-export function createDiscordClient(apiUrl: string): Client {
+export function createDiscordClient(apiUrl: string, shards?: 'auto' | number): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    ...(shards === 'auto'
+      ? { shards: 'auto' as const }
+      : shards === undefined
+        ? {}
+        : { shards: [...Array(shards).keys()], shardCount: shards }),
     rest: { api: apiUrl },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
@@ -121,7 +131,7 @@ function kindOf(interaction: Interaction): string {
  */
 export async function startDiscord(options: DiscordOptions): Promise<DiscordBot> {
   const { service, localizer, languages, log } = options;
-  const client = createDiscordClient(options.apiUrl);
+  const client = createDiscordClient(options.apiUrl, options.shards);
   const handle = createInteractionHandler({
     service,
     localizer,
