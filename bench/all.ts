@@ -9,7 +9,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { log, machine, skippedExitCode, smoke } from './lib/part.js';
+import { getPriority } from 'node:os';
+import { benchNiceness, log, machine, skippedExitCode, smoke } from './lib/part.js';
 import { root } from './lib/proc.js';
 
 const parts = ['updates', 'reminders', 'memory', 'peer-walkthrough', 'peer-queue'] as const;
@@ -56,7 +57,7 @@ for (const part of parts) {
 const document = [
   `# Benchmark run${smoke ? ' (smoke sizes: these numbers measure nothing)' : ''}`,
   '',
-  `${new Date().toISOString()}, commit ${commit}${dirty}; ${machine()}. Command: \`npm run ${smoke ? 'bench:smoke' : 'bench'}\`.`,
+  `${new Date().toISOString()}, commit ${commit}${dirty}; ${machine()}. Command: \`npm run ${smoke ? 'bench:smoke' : 'bench'}\`${smoke ? '' : `, each part at nice ${benchNiceness} when allowed (this shell: nice ${getPriority()})`}.`,
   '',
   ...summary,
   '',

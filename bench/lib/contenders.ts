@@ -92,7 +92,7 @@ export async function startContender(
 }
 
 /** A phase during which other programs used more than this (% of one core) is run again. */
-const noisyPercent = 50;
+const noisyPercent = 120;
 const maxTries = 3;
 
 /**

@@ -57,7 +57,7 @@ function safeCpuMs(pid: number): number {
  * `quietPercent` of one core over 3 s, so that measurements are not taken on a busy machine.
  * Returns the other programs' CPU in the last window; the caller reports it.
  */
-export async function waitForQuiet(maxWaitMs = 180_000, quietPercent = 25): Promise<number> {
+export async function waitForQuiet(maxWaitMs = 60_000, quietPercent = 25): Promise<number> {
   const deadline = performance.now() + (smoke ? 0 : maxWaitMs);
   let announced = false;
   for (;;) {

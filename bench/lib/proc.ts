@@ -46,6 +46,12 @@ export function startNode(
   });
   if (child.pid === undefined) throw new Error(`could not start ${file}`);
   const pid = child.pid;
+  // A benchmark that dies leaves no bot behind.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const lines: string[] = [];
   const waiters = new Set<(line: string) => void>();
   const onData = (() => {
