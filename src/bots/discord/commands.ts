@@ -7,6 +7,7 @@ import {
   Locale,
   PermissionFlagsBits,
   Routes,
+  type ChatInputCommandInteraction,
   type LocalizationMap,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -42,6 +43,26 @@ export const commandNames = {
 } as const;
 
 type CommandId = keyof typeof commandNames;
+
+/**
+ * The value of a string option, or null when it is missing or not a string: unlike discord.js's
+ * `getString`, never throws for an option of another type (a forged or outdated command).
+ */
+export function stringOption(i: ChatInputCommandInteraction, name: string): string | null {
+  const value = i.options.get(name)?.value;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The id of a channel option, or null when it is missing or not a channel (never throws, like
+ * {@link stringOption}).
+ */
+export function channelOption(i: ChatInputCommandInteraction, name: string): string | null {
+  const option = i.options.get(name);
+  return option?.type === ApplicationCommandOptionType.Channel && typeof option.value === 'string'
+    ? option.value
+    : null;
+}
 
 /** The longest `guides` list `/optout-admin panel` accepts (Discord allows up to 6000). */
 export const maxGuidesOption = 300;

@@ -15,7 +15,7 @@ import type { CommunityKey } from '../../core/ports.js';
 import { text, type TextKey } from '../../core/text.js';
 import type { Screen } from '../../core/view.js';
 import { guideTitle } from '../../core/walkthrough-view.js';
-import { commandNames } from './commands.js';
+import { channelOption, commandNames, stringOption } from './commands.js';
 import { clip, discordLimits, escapeDiscord, type DiscordMessage } from './format.js';
 import { describeError } from './errors.js';
 import { actorOf } from './interactions.js';
@@ -124,7 +124,7 @@ export function createAdminCommand(
     }
     // The admin's own language for what only they see; the server's for the panel.
     const adminLanguage = await service.languageOf(actor);
-    const typed = i.options.getString(commandNames.guides) ?? '';
+    const typed = stringOption(i, commandNames.guides) ?? '';
     const wanted = parseGuideList(typed);
     const unknown = wanted.filter((id) => !catalog.get(id));
     if (unknown.length > 0) {
@@ -141,7 +141,7 @@ export function createAdminCommand(
       return;
     }
     const message = render({ ...reply, screen });
-    const channelId = i.options.getChannel(commandNames.channel)?.id ?? i.channelId;
+    const channelId = channelOption(i, commandNames.channel) ?? i.channelId;
     try {
       await i.client.rest.post(Routes.channelMessages(channelId), {
         body: {

@@ -17,7 +17,7 @@ import type { Catalog } from '../../core/catalog.js';
 import { decodeAction } from '../../core/actions.js';
 import { helpScreen } from '../../core/menus.js';
 import { text, type TextKey } from '../../core/text.js';
-import { commandNames, guideChoices } from './commands.js';
+import { commandNames, guideChoices, stringOption } from './commands.js';
 import { createAdminCommand, memberActor } from './community.js';
 import {
   escapeDiscord,
@@ -201,7 +201,7 @@ export function createInteractionHandler(
     if (i.commandName === commandNames.optout) {
       switch (i.options.getSubcommand(false)) {
         case commandNames.start: {
-          const typed = i.options.getString(commandNames.guide)?.trim() ?? '';
+          const typed = stringOption(i, commandNames.guide)?.trim() ?? '';
           return walkthrough(i, async () =>
             typed === ''
               ? service.guides(actor)
@@ -211,7 +211,7 @@ export function createInteractionHandler(
         case commandNames.status:
           return answer(i, () => service.status(actor));
         case commandNames.language: {
-          const wanted = i.options.getString(commandNames.languageOption);
+          const wanted = stringOption(i, commandNames.languageOption);
           return answer(i, () =>
             wanted ? service.setLanguage(actor, wanted) : service.languageMenu(actor),
           );
