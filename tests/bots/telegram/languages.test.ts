@@ -59,7 +59,7 @@ describe('the Telegram bot in the languages of its users', () => {
     expect(message.text).toContain('ステップ 4/4  ✅ ✅ ⏭️ ⬜');
     message = await user.press(message, '✅ 完了');
     expect(message.text).toContain('完了です ✅  ✅ ✅ ⏭️ ✅');
-    expect(message.text).toContain('お疲れさまでした!');
+    expect(message.text).toContain('お疲れさまでした！');
     expect(message.text).toContain('この設定でできないこと:');
     expect(message.text).toContain('30日後に確認をお知らせします。');
     expect(message.text).not.toMatch(/\{\{|ui:|guides:|labels:/);
