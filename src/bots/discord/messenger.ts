@@ -1,11 +1,11 @@
 import {
   DiscordAPIError,
   HTTPError,
+  REST,
   RateLimitError,
   RESTJSONErrorCodes,
   Routes,
   type APIChannel,
-  type REST,
 } from 'discord.js';
 import type { Localizer } from '../../app/localize.js';
 import type { DeliveryOutcome, Messenger } from '../../app/messenger.js';
@@ -92,4 +92,15 @@ export function createDiscordMessenger(options: {
       return result.type === 'sent' ? { type: 'sent' } : result;
     },
   };
+}
+
+/**
+ * A REST client for the reminder {@link Messenger} that never waits out a rate limit: a 429 (or
+ * a bucket known to be exhausted) becomes a `rateLimited` outcome at once, so the dispatcher
+ * reschedules the reminder and keeps its lease short, instead of discord.js holding the delivery
+ * for the whole `retry_after`. Its buckets are its own; the global limit is shared with the bot,
+ * so keep `DISCORD_RATE` below Discord's 50 requests a second.
+ */
+export function createReminderRest(options: { readonly apiUrl: string; readonly token: string }) {
+  return new REST({ api: options.apiUrl, rejectOnRateLimit: () => true }).setToken(options.token);
 }

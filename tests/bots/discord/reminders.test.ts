@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher } from '../../../src/app/dispatcher.js';
 import type { DiscordBot } from '../../../src/bots/discord/discord-bot.js';
-import { createDiscordMessenger } from '../../../src/bots/discord/messenger.js';
+import { createDiscordMessenger, createReminderRest } from '../../../src/bots/discord/messenger.js';
 import {
   startFakeDiscord,
   type FakeDiscord,
@@ -162,6 +162,47 @@ describe('re-check reminders on Discord', () => {
     // A paused reminder keeps the due time of the claim that failed (the end of its lease).
     const reminder = await nextReminder(bob, 1, 12_000);
     expect(textOf(reminder)).toContain(reminderTitle);
+    assertWellBehaved();
+  }, 30_000);
+
+  it('gives a 429 back to the dispatcher, which sends nothing more until retry_after, then delivers', async () => {
+    await dispatcher.stop();
+    const rest = createReminderRest({ apiUrl: fake.apiUrl, token: fake.token });
+    const messenger = createDiscordMessenger({ rest, localizer: discordLocalizer });
+    const cat = person();
+    await complete(cat);
+    fake.rateLimit({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, 1.5);
+    let outcomes: string[] = [];
+    dispatcher = createDispatcher({
+      store: app.store,
+      catalog: app.catalog,
+      messengers: [
+        {
+          platform: 'discord',
+          deliver: async (userId, message) => {
+            const outcome = await messenger.deliver(userId, message);
+            outcomes = [...outcomes, outcome.type];
+            return outcome;
+          },
+        },
+      ],
+      rates: { discord: { perSecond: 40, perChatMs: 1000 } },
+      intervals: app.intervals,
+      log: testLogger(),
+      batch: 25,
+      leaseMs: 10_000,
+      idleMs: 50,
+    });
+    dispatcher.start();
+    const reminder = await nextReminder(cat, 1, 10_000);
+    expect(textOf(reminder)).toContain(reminderTitle);
+    expect(outcomes[0]).toBe('rateLimited');
+    const posts = reminderPosts(cat);
+    const limited = posts.find((c) => c.status === 429);
+    expect(limited).toBeDefined();
+    // Nothing was sent during the window the 429 announced.
+    const during = posts.filter((c) => c !== limited && c.at < (limited?.at ?? 0) + 1_500);
+    expect(during).toEqual([]);
     assertWellBehaved();
   }, 30_000);
 });
