@@ -289,7 +289,11 @@ export function discordFuzzSuite(kind: 'commands' | 'buttons', runs: number): vo
               }),
             );
             sent += inputs.length;
-            for (const text of shown) expect(text.trim()).not.toBe('');
+            for (const text of shown) {
+              expect(text.trim()).not.toBe('');
+              // Localized: no raw i18n key or placeholder shown.
+              expect(text).not.toMatch(/\bui:[a-z]|\{\{/);
+            }
             expect(meaningfulState(app)).toBe(before);
           },
         ),
