@@ -13,7 +13,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-COPY scripts ./scripts
+# Only the backup script runs in the image (the others need the test fakes).
+COPY scripts/backup.ts ./scripts/
 COPY data/guides ./data/guides
 # The bot runs its TypeScript with tsx (a production dependency): nothing to transpile, but
 # refuse an image whose sources do not type-check.

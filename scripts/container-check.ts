@@ -72,8 +72,8 @@ async function check(): Promise<void> {
     for (const file of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json']) {
       cpSync(join(repo, file), join(app, file));
     }
-    for (const dir of ['src', 'scripts', 'data/guides']) {
-      cpSync(join(repo, dir), join(app, dir), { recursive: true });
+    for (const path of ['src', 'scripts/backup.ts', 'data/guides']) {
+      cpSync(join(repo, path), join(app, path), { recursive: true });
     }
 
     step('production install (npm ci + npm prune --omit=dev in the image)');
@@ -127,6 +127,13 @@ async function check(): Promise<void> {
       const reply = await talk(fake, fake.user({ id: 5, firstName: 'Ann' })).say('/grok_optout');
       if (!reply.text.includes('Step 1 of 4')) throw new Error(`unexpected reply: ${reply.text}`);
       if (!existsSync(env.DATABASE_PATH)) throw new Error('no database on the volume');
+
+      step('npm run backup while running (as the README says to in the container)');
+      const copy = join(volume, 'backup.sqlite');
+      const backup = spawnSync('npm', ['run', 'backup', '--', copy], { cwd: app, env });
+      if (backup.status !== 0 || !existsSync(copy)) {
+        throw new Error(`backup failed: ${backup.stderr.toString()}`);
+      }
     } catch (error) {
       failure = error;
     }
