@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './app/logger.js';
 import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
 import { DiscordStartError, startDiscord } from './bots/discord/discord-bot.js';
-import { createDiscordMessenger } from './bots/discord/messenger.js';
+import { createDiscordMessenger, createReminderRest } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
@@ -203,7 +203,13 @@ async function runBots(deps: {
         ...(config.DISCORD_SHARDS === undefined ? {} : { shards: config.DISCORD_SHARDS }),
       });
       running.push({ name: 'discord', ...discord, connected: () => discord.client.isReady() });
-      messengers.push(createDiscordMessenger({ rest: discord.client.rest, localizer }));
+      // Reminders use their own REST client, which reports a 429 instead of waiting it out, so
+      // the dispatcher alone decides when to send again (and its lease never runs out waiting).
+      const rest = createReminderRest({
+        apiUrl: config.DISCORD_API_URL,
+        token: config.DISCORD_BOT_TOKEN,
+      });
+      messengers.push(createDiscordMessenger({ rest, localizer }));
     } catch (error) {
       // Leave nothing running behind a failed start, or the process would not exit.
       await Promise.all(running.map((bot) => bot.stop().catch(() => undefined)));

@@ -87,17 +87,19 @@ export function settingsScreen(
   const act = (change: Parameters<typeof encodeAction>[0]): string => encodeAction(change);
   const mark = (on: boolean, label: Text): Text =>
     on ? text('ui:buttons.selected', { label }) : label;
+  // One button that cycles through the choices keeps the screen within Discord's 25 buttons.
+  const choices: (string | null)[] = [null, ...languages];
+  const next = choices[(choices.indexOf(community.language) + 1) % choices.length] ?? null;
+  const current =
+    community.language === null
+      ? text('ui:community.languageAuto')
+      : text(`ui:languageNames.${community.language}` as TextKey);
   const language: Button[] = [
     {
       type: 'action',
-      label: mark(community.language === null, text('ui:community.languageAuto')),
-      action: act({ type: 'community', change: { kind: 'language', language: null } }),
+      label: text('ui:community.languageButton', { language: current }),
+      action: act({ type: 'community', change: { kind: 'language', language: next } }),
     },
-    ...languages.map((l): Button => ({
-      type: 'action',
-      label: mark(community.language === l, text(`ui:languageNames.${l}` as TextKey)),
-      action: act({ type: 'community', change: { kind: 'language', language: l } }),
-    })),
   ];
   const featured = catalog.guides.map((guide): Button[] => [
     {

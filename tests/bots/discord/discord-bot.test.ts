@@ -516,14 +516,14 @@ describe('the Discord bot against the fake Discord', () => {
       const sent = ann.dm()[0];
       expect(textOf(sent)).toContain('Petite vérification 🔁');
       expect(textOf(sent)).toContain('Si oui, je vous redemanderai <t:1702592000:R>.');
-      expect(buttonsOf(sent).map((b) => b.label)).toContain('✅ Toujours désactivé');
+      expect(buttonsOf(sent).map((b) => b.label)).toContain("✅ Toujours comme je l'ai laissé");
       const closed = member({ dmsClosed: true });
       expect(await messenger.deliver(closed.user.id, { language: 'en', screen })).toEqual({
         type: 'unreachable',
         reason: 'discord 403 50007: Cannot send messages to this user',
       });
       // The reminder's buttons work like any other.
-      const answered = (await ann.click(sent, '✅ Toujours désactivé')).message;
+      const answered = (await ann.click(sent, "✅ Toujours comme je l'ai laissé")).message;
       expect(answered?.id).toBe(sent?.id);
       assertWellBehaved();
     });

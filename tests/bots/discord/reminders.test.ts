@@ -108,14 +108,14 @@ describe('re-check reminders on Discord', () => {
     expect(textOf(reminder)).toContain(reminderTitle);
     expect(buttonsOf(reminder).map((b) => b.label)).toEqual([
       'Open the setting',
-      '✅ Still off',
+      '✅ Still as I left it',
       'It was on again',
       'Snooze a week',
       'Stop reminders',
     ]);
     expect(textOf(reminder)).toMatch(/<t:\d+:R>/);
 
-    const thanks = (await ann.click(reminder, '✅ Still off')).message;
+    const thanks = (await ann.click(reminder, '✅ Still as I left it')).message;
     expect(thanks?.id).toBe(reminder.id); // the reminder itself is updated
     expect(textOf(thanks)).toContain("Thanks! You're still protected.");
     expect(textOf(thanks)).toMatch(/<t:\d+:R>/);

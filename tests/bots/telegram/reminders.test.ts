@@ -91,13 +91,13 @@ describe('re-check reminders on Telegram', () => {
     expect(reminder.text).toContain('check it is still the way you left it');
     expect(reminder.buttons.map((b) => b.text)).toEqual([
       'Open the setting',
-      '✅ Still off',
+      '✅ Still as I left it',
       'It was on again',
       'Snooze a week',
       'Stop reminders',
     ]);
 
-    const thanks = await chat.press(reminder, '✅ Still off');
+    const thanks = await chat.press(reminder, '✅ Still as I left it');
     expect(thanks.text).toContain("Thanks! You're still protected.");
     reminder = await nextReminder(ann, 2); // rescheduled: it comes again after the interval
 
