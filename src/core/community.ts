@@ -85,8 +85,6 @@ export function settingsScreen(
   languages: readonly string[],
 ): Screen {
   const act = (change: Parameters<typeof encodeAction>[0]): string => encodeAction(change);
-  const mark = (on: boolean, label: Text): Text =>
-    on ? text('ui:buttons.selected', { label }) : label;
   // One button that cycles through the choices keeps the screen within Discord's 25 buttons.
   const choices: (string | null)[] = [null, ...languages];
   const next = choices[(choices.indexOf(community.language) + 1) % choices.length] ?? null;
