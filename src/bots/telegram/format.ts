@@ -26,7 +26,9 @@ export function formatScreen(screen: LocalizedScreen): TelegramMessage {
   if (status.length > 0) parts.push(escapeHtml(status.join('  ')));
   if (screen.notice) parts.push(`<i>${escapeHtml(screen.notice)}</i>`);
   const head = parts.join('\n');
-  const body = screen.body.map(escapeHtml).join('\n\n');
+  const body = fitBody([parts.map((p) => p.replace(/<[^>]+>/g, '')).join('\n')], screen.body)
+    .map(escapeHtml)
+    .join('\n\n');
   const inline_keyboard: InlineKeyboardButton[][] = screen.buttons.map((row) =>
     row.map((b) =>
       b.type === 'action'
@@ -35,6 +37,20 @@ export function formatScreen(screen: LocalizedScreen): TelegramMessage {
     ),
   );
   return { text: body ? `${head}\n\n${body}` : head, reply_markup: { inline_keyboard } };
+}
+
+/**
+ * The paragraphs that fit in one Telegram message after the head: when a screen is longer than
+ * Telegram allows (a very long data export), the last paragraphs give way to "…" rather than
+ * the message being refused. Lengths are counted as the user sees them (UTF-16 units).
+ */
+function fitBody(head: readonly string[], body: readonly string[]): readonly string[] {
+  const length = (paragraphs: readonly string[]): number =>
+    [...head, ...paragraphs].reduce((sum, p) => sum + p.length + 2, 0);
+  if (length(body) <= telegramTextLimit) return body;
+  const kept = [...body];
+  while (kept.length > 0 && length([...kept, '…']) > telegramTextLimit) kept.pop();
+  return [...kept, '…'];
 }
 
 /** A one-line message with a single link button (the group hand-off to a private chat). */
