@@ -1,4 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { abortableSleep } from '../../src/app/dispatcher.js';
 import { createRateLimiter } from '../../src/app/rate-limiter.js';
 
 /** A clock that only moves when the limiter sleeps. */
@@ -39,5 +41,22 @@ describe('rate limiter', () => {
     limiter.pauseUntil(5_000);
     await limiter.acquire();
     expect(clock.now()).toBe(5_000);
+  });
+});
+
+describe('abortable sleep', () => {
+  it('leaves no abort listener behind, however many times a loop sleeps', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 30; i += 1) await abortableSleep(1, controller.signal);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('ends at once when aborted', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const sleeping = abortableSleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(sleeping).rejects.toThrow('stop');
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
