@@ -23,7 +23,7 @@ import { scriptSteps, screenLatencies, type UpdateRecord } from './lib/telegram-
 const config = {
   users: size(1_000_000, 2_000),
   /** Users new to the guide; each walks through once per bot. */
-  walkers: size(3_000, 60),
+  walkers: size(3_000, 30), // at smoke size only 40 of the 2,000 seeded users are fresh
   thinkMs: size(2_000, 300),
   rate: size(40, 20),
   rounds: size(5, 1),
