@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -6,41 +6,16 @@ import { discordUser, guilds, misbehaviour, textOf } from './bots/discord/harnes
 import { talk } from './bots/telegram/harness.js';
 import { startFakeDiscord } from './fakes/discord/index.js';
 import { startFakeTelegram } from './fakes/telegram/server.js';
+import { runBot } from './helpers/process.js';
 import { useTempDir } from './helpers/temp.js';
 
-const root = join(import.meta.dirname, '..');
-
-/** Runs `npm start`'s program as a real process with `input` typed in; bounded to 20 s. */
-function start(
+/** Runs `npm start`'s program with `input` typed in (see `runBot`). */
+const start = (
   args: string[],
   env: Record<string, string>,
   input: string,
   control?: (child: ChildProcess) => void,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // `node --import tsx` (what `tsx` runs) keeps the bot in this one process, so signals reach it.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LANG: 'C', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-      reject(new Error(`timed out; stdout so far:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000); // generous: a loaded 2-core machine can take seconds just to start the process
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-    control?.(child);
-  });
-}
+) => runBot(args, env, { input, ...(control ? { control } : {}) });
 
 describe('npm start with no token', () => {
   const tmp = useTempDir();
