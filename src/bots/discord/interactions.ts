@@ -19,13 +19,7 @@ import { helpScreen } from '../../core/menus.js';
 import { text, type TextKey } from '../../core/text.js';
 import { commandNames, guideChoices, stringOption } from './commands.js';
 import { createAdminCommand, memberActor } from './community.js';
-import {
-  escapeDiscord,
-  formatScreen,
-  linkMessage,
-  withLine,
-  type DiscordMessage,
-} from './format.js';
+import { formatScreen, linkMessage, withLine, type DiscordMessage } from './format.js';
 import { dmUrl, sendDm } from './messenger.js';
 
 /** What the interaction handlers need. */
@@ -135,11 +129,26 @@ export function createInteractionHandler(
     open: () => Promise<Reply>,
   ): Promise<void> {
     if (inBotDm(i)) return answer(i, open);
-    // Acknowledge first: the DM takes two requests that discord.js may delay on a rate limit.
-    await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const actor = actorOf(i);
-    const reply = await open();
+    const ephemeral = { flags: MessageFlags.Ephemeral } as const;
+    let reply: Reply;
+    if (i.isMessageComponent()) {
+      // A panel's button. A forged or stale one is refused: nothing to take to the DM, so the
+      // refusal is the acknowledgement itself when there is still time (no request beyond it).
+      const opened = await withinDeadline(open, () => i.deferReply(ephemeral), deferAfterMs);
+      reply = opened.value;
+      if (reply.events.some((event) => event.type === 'rejected')) {
+        if (opened.deferred) await i.editReply(render(reply));
+        else await i.reply({ ...render(reply), ...ephemeral });
+        return;
+      }
+      if (!opened.deferred) await i.deferReply(ephemeral);
+    } else {
+      // Acknowledge first: the DM takes two requests that discord.js may delay on a rate limit.
+      await i.deferReply(ephemeral);
+      reply = await open();
+    }
     const message = render(reply);
+    const actor = actorOf(i);
     const sent = await sendDm(i.client.rest, actor.platformUserId, message);
     if (sent.type === 'sent') {
       await service.setReachable(actor, true);
@@ -248,16 +257,11 @@ export function createInteractionHandler(
       () => i.deferUpdate(),
       deferAfterMs,
     );
+    // A stale or forged button gets the current screen with the notice at its top, in the very
+    // message that was clicked: one acknowledgement, nothing else to send.
     const message = render(reply);
     if (deferred) await i.editReply(message);
     else await i.update(message);
-    // A stale or forged button: besides the notice in the message, say so where it is seen.
-    if (reply.screen.notice && reply.events.some((e) => e.type === 'rejected')) {
-      await i.followUp({
-        content: escapeDiscord(localizer.text(reply.screen.notice, reply.language)),
-        flags: MessageFlags.Ephemeral,
-      });
-    }
   }
 
   async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {

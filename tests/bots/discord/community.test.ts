@@ -140,6 +140,23 @@ describe('the community layer on Discord', () => {
     assertWellBehaved();
   });
 
+  it('answers a forged or stale panel button where it was clicked: no DM, nothing stored', async () => {
+    const panel = await postPanel(admin());
+    const who = member({ locale: 'fr' });
+    for (const forged of ['1:o:nope', '1:o:x-grok-old', 'garbage']) {
+      const { interaction, message } = await who.clickId(panel, forged, true);
+      expect(message).toEqual(panel);
+      // Refused in the acknowledgement itself (type 4, only for them), in their language.
+      expect(fake.callbackOf(interaction)?.type).toBe(4);
+      const answer = fake.responseOf(interaction);
+      expect((answer?.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+      expect(textOf(answer)).toMatch(/Je ne connais pas ce guide|Ce bouton n'est plus à jour/);
+    }
+    expect(who.dm()).toEqual([]);
+    expect(app.db.prepare('SELECT COUNT(*) AS n FROM progress').get()).toEqual({ n: 0 });
+    assertWellBehaved();
+  });
+
   it("refuses a member's panel, stats and settings politely, and posts or changes nothing", async () => {
     const mia = member();
     const posts = () =>
