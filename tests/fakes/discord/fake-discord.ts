@@ -62,8 +62,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   port = await listen(server);
 
-  const waitFor = (predicate: (r: RecordedRequest) => boolean, timeoutMs = DEFAULT_WAIT_MS) =>
-    waitForRequest(calls, recorded, predicate, timeoutMs);
+  const waitFor = (
+    predicate: (r: RecordedRequest) => boolean,
+    timeoutMs = DEFAULT_WAIT_MS,
+    fromIndex = 0,
+  ) => waitForRequest(calls, recorded, predicate, timeoutMs, fromIndex);
   const interactionOf = (handle: InjectedInteraction) => world.interactions.get(handle.id);
 
   const fake: FakeDiscord = {
@@ -151,17 +154,20 @@ async function listen(server: Server): Promise<number> {
 }
 
 /**
- * Resolves with the first recorded request (past or future) matching `predicate`; on timeout,
- * rejects with an error listing the most recent requests.
+ * Resolves with the first recorded request (past, from `calls[fromIndex]` on, or future) matching
+ * `predicate`; on timeout, rejects with an error listing the most recent requests.
  */
 async function waitForRequest(
   calls: readonly RecordedRequest[],
   recorded: EventEmitter,
   predicate: (r: RecordedRequest) => boolean,
   timeoutMs: number,
+  fromIndex: number,
 ): Promise<RecordedRequest> {
-  const found = calls.find(predicate);
-  if (found) return found;
+  for (let index = fromIndex; index < calls.length; index += 1) {
+    const call = calls[index]!;
+    if (predicate(call)) return call;
+  }
   return new Promise<RecordedRequest>((resolve, reject) => {
     const onRequest = (entry: RecordedRequest): void => {
       if (!predicate(entry)) return;

@@ -276,9 +276,14 @@ export interface FakeDiscord {
   callbackOf(interaction: InjectedInteraction): { type: number; data: unknown } | undefined;
   /**
    * The first recorded request (already received or future) matching `predicate`; rejects after
-   * `timeoutMs` (default 2000) with the most recent requests in the message.
+   * `timeoutMs` (default 2000) with the most recent requests in the message. `fromIndex` (an
+   * earlier `calls.length`) skips the requests before it, so long runs do not rescan them all.
    */
-  waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  waitFor(
+    predicate: (r: RecordedRequest) => boolean,
+    timeoutMs?: number,
+    fromIndex?: number,
+  ): Promise<RecordedRequest>;
   /** The interaction's accepted callback request (see `waitFor`). */
   waitForAck(interaction: InjectedInteraction, timeoutMs?: number): Promise<RecordedRequest>;
   /** One entry per injected interaction, in injection order. */
