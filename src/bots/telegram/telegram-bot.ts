@@ -118,6 +118,13 @@ export function createTelegramBot(
   });
   // Updates run concurrently across chats, in order within a chat.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  /** Callback queries whose answer was sent: the catch-all must not answer them a second time. */
+  const answering = new WeakSet<Context>();
+  const answer = (ctx: Context, options: { text?: string } = {}): Promise<true> => {
+    answering.add(ctx);
+    return ctx.answerCallbackQuery(options);
+  };
+
   // A user sending a stream of commands or clicks is answered once, then ignored for a moment.
   const flood = options.flood;
   if (flood) {
@@ -128,8 +135,7 @@ export function createTelegramBot(
       const slowDown = actor
         ? words(text('ui:privacy.slowDown'), await service.languageOf(actor))
         : '';
-      if (ctx.callbackQuery)
-        await ctx.answerCallbackQuery(verdict === 'warn' ? { text: slowDown } : {});
+      if (ctx.callbackQuery) await answer(ctx, verdict === 'warn' ? { text: slowDown } : {});
       else if (verdict === 'warn' && ctx.chat?.type === 'private') await ctx.reply(slowDown);
     });
   }
@@ -262,18 +268,25 @@ export function createTelegramBot(
   bot.on('callback_query:data', async (ctx) => {
     const actor = actorOf(ctx);
     if (!actor) {
-      await ctx.answerCallbackQuery();
+      await answer(ctx);
       return;
     }
     const reply = await service.press(actor, ctx.callbackQuery.data);
-    // Answer first: the user's client shows a spinner until the query is answered.
     const notice = reply.screen.notice
       ? words(reply.screen.notice, reply.language).slice(0, 200)
       : undefined;
-    await ctx.answerCallbackQuery(notice ? { text: notice } : {});
-    await showInPlace(ctx, render(reply));
+    const message = render(reply);
+    // Both calls in flight at once: one round trip, not two. The edit leaves first, so the
+    // screen changes soonest; the answer (which stops the client's spinner and shows the
+    // notice as a toast) follows without waiting for it, and is sent whatever the edit does.
+    const [shown, answered] = await Promise.allSettled([
+      showInPlace(ctx, message),
+      answer(ctx, notice ? { text: notice } : {}),
+    ]);
+    if (shown.status === 'rejected') throw shown.reason;
+    if (answered.status === 'rejected') throw answered.reason;
   });
-  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery());
+  bot.on('callback_query', (ctx) => answer(ctx));
 
   // A user who blocks the bot in their private chat: stop writing to them until they come back.
   bot.on('my_chat_member', async (ctx) => {
@@ -309,7 +322,9 @@ export function createTelegramBot(
       'telegram: update failed',
     );
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      if (ctx.callbackQuery && !answering.has(ctx)) {
+        await ctx.answerCallbackQuery().catch(() => undefined);
+      }
       if (actor && ctx.chat?.type === 'private') {
         const language = await service.languageOf(actor);
         await ctx.reply(words(text('ui:telegram.error'), language));

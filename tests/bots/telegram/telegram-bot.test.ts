@@ -153,6 +153,106 @@ describe('the Telegram bot against the fake Bot API', () => {
     assertWellBehaved();
   });
 
+  /** The calls answering the callback query `queryId`, and those editing or sending to `chatId`. */
+  function answersTo(queryId: string | undefined, chatId: number, from: number) {
+    const calls = fake.calls.slice(from);
+    return {
+      answers: calls.filter(
+        (c) => c.method === 'answercallbackquery' && c.params['callback_query_id'] === queryId,
+      ),
+      screens: calls.filter(
+        (c) =>
+          ['editmessagetext', 'sendmessage'].includes(c.method) &&
+          Number(c.params['chat_id']) === chatId,
+      ),
+    };
+  }
+
+  it('changes the screen without waiting for the callback answer', async () => {
+    const ann = fake.user({ id: 520, firstName: 'Ann', languageCode: 'en' });
+    const message = await talk(fake, ann).say('/grok_optout');
+    const done = message.buttons.find((b) => b.text === '✅ Done');
+    if (!done || !('callback_data' in done)) throw new Error('no ✅ Done button');
+    // The answer is held back a second (auto-retry waits out the 429): the edit must not wait.
+    fake.fault('answerCallbackQuery', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    });
+    const from = fake.calls.length;
+    const queryId = fake.press(ann, message, done.callback_data).callback_query?.id;
+    const answered = await fake.waitFor(
+      (c) =>
+        c.method === 'answercallbackquery' &&
+        c.outcome === 'ok' &&
+        c.params['callback_query_id'] === queryId,
+      5000,
+      from,
+    );
+    const { answers, screens } = answersTo(queryId, ann.id, from);
+    expect(screens.map((c) => [c.method, c.outcome])).toEqual([['editmessagetext', 'ok']]);
+    expect(screens[0]!.receivedAt).toBeLessThan(answered.receivedAt - 500);
+    expect(answers.map((c) => c.outcome)).toEqual(['fault', 'ok']);
+    expect(fake.lastMessage(ann.id)?.text).toContain('Step 2 of 4');
+    assertWellBehaved();
+  });
+
+  it('answers a press once and says so when the edit fails, and sends anew when the message is gone', async () => {
+    const ann = fake.user({ id: 521, firstName: 'Ann', languageCode: 'en' });
+    const user = talk(fake, ann);
+    const message = await user.say('/grok_optout');
+    const done = message.buttons.find((b) => b.text === '✅ Done');
+    if (!done || !('callback_data' in done)) throw new Error('no ✅ Done button');
+
+    fake.fault('editMessageText', { error_code: 400, description: 'Bad Request: unexpected' });
+    let from = fake.calls.length;
+    let queryId = fake.press(ann, message, done.callback_data).callback_query?.id;
+    await fake.waitFor(
+      (c) => c.method === 'sendmessage' && Number(c.params['chat_id']) === ann.id,
+      5000,
+      from,
+    );
+    let calls = answersTo(queryId, ann.id, from);
+    expect(calls.answers.map((c) => c.outcome)).toEqual(['ok']);
+    expect(calls.screens.map((c) => [c.method, c.outcome])).toEqual([
+      ['editmessagetext', 'fault'],
+      ['sendmessage', 'ok'],
+    ]);
+    expect(fake.lastMessage(ann.id)?.text).toBe(
+      'Sorry, something went wrong on my side. Please try again in a moment.',
+    );
+
+    // The user deleted the message meanwhile: the screen comes as a new message.
+    fake.fault('editMessageText', {
+      error_code: 400,
+      description: 'Bad Request: message to edit not found',
+    });
+    const next = await user.say('/grok_optout');
+    expect(next.text).toContain('Step 2 of 4'); // the failed edit's press was saved
+    const again = next.buttons.find((b) => b.text === '✅ Done');
+    if (!again || !('callback_data' in again)) throw new Error('no ✅ Done button');
+    from = fake.calls.length;
+    queryId = fake.press(ann, next, again.callback_data).callback_query?.id;
+    await fake.waitFor(
+      (c) => c.method === 'sendmessage' && Number(c.params['chat_id']) === ann.id,
+      5000,
+      from,
+    );
+    await fake.waitFor(
+      (c) => c.method === 'answercallbackquery' && c.params['callback_query_id'] === queryId,
+      5000,
+      from,
+    );
+    calls = answersTo(queryId, ann.id, from);
+    expect(calls.answers.map((c) => c.outcome)).toEqual(['ok']);
+    expect(calls.screens.map((c) => [c.method, c.outcome])).toEqual([
+      ['editmessagetext', 'fault'],
+      ['sendmessage', 'ok'],
+    ]);
+    expect(fake.lastMessage(ann.id)?.text).toContain('Step 3 of 4');
+    assertWellBehaved();
+  });
+
   it('waits out a 429 and then delivers', async () => {
     const user = talk(fake, fake.user({ id: 507, firstName: 'Ann', languageCode: 'en' }));
     fake.fault('sendMessage', {
