@@ -34,6 +34,9 @@ import type {
   WalkthroughService,
 } from './service-types.js';
 
+/** How stale a user's recorded `last_seen_at` may be before an update records it again. */
+export const lastSeenPrecisionMs = 3_600_000;
+
 /** Creates the {@link WalkthroughService}. */
 export function createWalkthroughService(deps: ServiceDeps): WalkthroughService {
   const { store, catalog, now, intervals, languages } = deps;
@@ -58,7 +61,14 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     const existing = await repos.users.find(key);
     const community = actor.community ? await repos.communities.find(actor.community) : undefined;
     const language = languageFor(existing, actor, community?.language);
-    const user = await repos.users.touch(key, now(), language);
+    const at = now();
+    // `last_seen_at` only serves the retention sweep (months, at day precision): recording it
+    // at most once an hour spares a write on nearly every update.
+    const seenLately =
+      existing !== undefined &&
+      at >= existing.lastSeenAt &&
+      at - existing.lastSeenAt < lastSeenPrecisionMs;
+    const user = seenLately ? existing : await repos.users.touch(key, at, language);
     const dmOk = user.dmOk || actor.reachable === true;
     if (user.language !== language || user.dmOk !== dmOk) {
       await repos.users.update(user.id, { language, dmOk });

@@ -15,6 +15,12 @@ function button(reply: Reply, labelKey: string): string {
   return found.action;
 }
 
+/** The step a walkthrough reply shows (its cursor, from 1). */
+function shownStep(reply: Reply): number | undefined {
+  const current = reply.screen.subtitle?.params?.['current'];
+  return typeof current === 'number' ? current : undefined;
+}
+
 describe('the application service', () => {
   const tmp = useTempDir();
   let closers: (() => void)[] = [];
@@ -182,6 +188,25 @@ describe('the application service', () => {
         'platform_user_id',
       ].sort(),
     );
+  });
+
+  it('records when a user was last seen at most once an hour, not at every update', async () => {
+    const { service, db, advance } = app();
+    const lastSeen = () =>
+      (db.prepare('SELECT last_seen_at FROM users').get() as { last_seen_at: number }).last_seen_at;
+    const start = 1_700_000_000_000;
+    let reply = await service.openGuide(ann, 'x-grok');
+    expect(lastSeen()).toBe(start);
+    advance(59 * 60_000);
+    reply = await service.press(ann, button(reply, 'ui:buttons.done'));
+    expect(lastSeen()).toBe(start); // within the hour: nothing written for it
+    advance(60_000);
+    reply = await service.press(ann, button(reply, 'ui:buttons.done'));
+    expect(lastSeen()).toBe(start + 60 * 60_000);
+    expect(shownStep(reply)).toBe(3); // the presses themselves were all saved
+    advance(400 * 86_400_000);
+    await service.status(ann);
+    expect(lastSeen()).toBe(start + 60 * 60_000 + 400 * 86_400_000);
   });
 
   it('records that a user cannot be reached, and when they can again', async () => {
