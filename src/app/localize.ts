@@ -37,6 +37,28 @@ const units = [
   { unit: 'seconds', ms: 1_000 },
 ] as const;
 
+/** How many rendered texts a localizer keeps (a few per key and language in practice). */
+const cacheLimit = 10_000;
+
+/**
+ * A string naming a text and its parameters exactly (the same string for the same text), or
+ * undefined when a parameter is a moment, which is worded relative to now and not cached.
+ */
+function cacheKey(value: Text): string | undefined {
+  if (value.params === undefined) return value.key;
+  let key = `${value.key}(`;
+  for (const [name, p] of Object.entries(value.params)) {
+    if (typeof p === 'string') key += `${name}=s${JSON.stringify(p)},`;
+    else if (typeof p === 'number') key += `${name}=n${p},`;
+    else if (isText(p)) {
+      const nested = cacheKey(p);
+      if (nested === undefined) return undefined;
+      key += `${name}=t${nested},`;
+    } else return undefined;
+  }
+  return `${key})`;
+}
+
 /** Creates a {@link Localizer} over an i18next instance made by `createI18n`. */
 export function createLocalizer(i18n: I18n, time: TimeStyle): Localizer {
   // Keys are typed where they are made (core `TextKey`); guide and label keys come from data
@@ -61,11 +83,28 @@ export function createLocalizer(i18n: I18n, time: TimeStyle): Localizer {
     return isText(value) ? text(value, language) : relative(value, language);
   };
 
-  const text = (value: Text, language: string): string => {
+  const render = (value: Text, language: string): string => {
     const params = Object.fromEntries(
       Object.entries(value.params ?? {}).map(([name, p]) => [name, param(p, language)]),
     );
     return translate(value.key, language, params);
+  };
+
+  // The resources never change once loaded, so a text with the same key and parameters always
+  // reads the same: most of a screen (titles, buttons, step bodies with their labels) is looked
+  // up here instead of going through i18next's resolution and interpolation again. Texts about
+  // a moment ("in 30 days") are not kept; the cache is emptied when it reaches its bound.
+  const cache = new Map<string, string>();
+  const text = (value: Text, language: string): string => {
+    const id = cacheKey(value);
+    if (id === undefined) return render(value, language);
+    const key = `${language}|${id}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const rendered = render(value, language);
+    if (cache.size >= cacheLimit) cache.clear();
+    cache.set(key, rendered);
+    return rendered;
   };
 
   const button = (b: Button, language: string): LocalizedButton =>
