@@ -46,7 +46,10 @@ export function createUpdateTracker(options: {
       } finally {
         const ms = now() - started;
         options.metrics?.observeUpdate(platform, outcome, ms / 1000);
-        options.log.debug({ platform, kind, ms: Math.round(ms * 10) / 10, outcome }, 'update');
+        // At info level nothing is built for a line pino would drop.
+        if (options.log.isLevelEnabled('debug')) {
+          options.log.debug({ platform, kind, ms: Math.round(ms * 10) / 10, outcome }, 'update');
+        }
         finish();
       }
     },
