@@ -11,14 +11,14 @@ WORKDIR /opt/optout-bot
 COPY package.json package-lock.json .npmrc ./
 # Builds better-sqlite3 from source when no prebuilt binary fits (e.g. on a Raspberry Pi).
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Only the backup script runs in the image (the others need the test fakes).
 COPY scripts/backup.ts ./scripts/
 COPY data/guides ./data/guides
-# The bot runs its TypeScript with tsx (a production dependency): nothing to transpile, but
-# refuse an image whose sources do not type-check.
-RUN npx tsc --noEmit -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
+# Compile to dist/ (type-checking the sources on the way): the bot runs as plain JavaScript,
+# without the TypeScript loader `npm start` uses while developing (27 MB less memory).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- Run: no compilers, no dev dependencies, not root.
 FROM node:20-bookworm-slim
@@ -37,4 +37,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 and handles SIGTERM: updates in flight finish (at most 10 s), then exit 0.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# A 2 MB young generation (V8's default is 16 MB): a bot's updates make little short-lived
+# garbage, and the default would keep ~30 MB more resident (see BENCHMARKS.md, memory).
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

@@ -1,6 +1,6 @@
 /**
  * The Dockerfile's steps, outside Docker (CI has no Docker engine): copy what the image copies
- * into a temporary directory, install the production dependencies, start the bot with the
+ * into a temporary directory, compile it, install the production dependencies, start the bot with the
  * image's CMD and environment against a fake Telegram, run the image's HEALTHCHECK command until
  * it passes, have a user start a walkthrough, then stop the bot with SIGTERM and expect exit 0.
  *
@@ -69,12 +69,34 @@ async function check(): Promise<void> {
   try {
     step(`COPY into ${app}`);
     mkdirSync(app, { recursive: true });
-    for (const file of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json']) {
+    const files = [
+      'package.json',
+      'package-lock.json',
+      '.npmrc',
+      'tsconfig.json',
+      'tsconfig.build.json',
+    ];
+    for (const file of files) {
       cpSync(join(repo, file), join(app, file));
     }
     for (const path of ['src', 'scripts/backup.ts', 'data/guides']) {
       cpSync(join(repo, path), join(app, path), { recursive: true });
     }
+
+    step('npm run build (in the image: before the dev dependencies are pruned)');
+    // The compiler is a dev dependency: build with this checkout's, into the copy's dist/.
+    run(
+      process.execPath,
+      [
+        join(repo, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        join(repo, 'tsconfig.build.json'),
+        '--outDir',
+        join(app, 'dist'),
+      ],
+      repo,
+    );
+    if (!existsSync(join(app, 'dist', 'main.js'))) throw new Error('no dist/main.js built');
 
     step('production install (npm ci + npm prune --omit=dev in the image)');
     // `npm ci --omit=dev` leaves the same tree as the image's `npm ci` then `npm prune
