@@ -1,9 +1,10 @@
 /**
  * Benchmark 3: memory after start-up.
  *
- * The real bot (`src/main.ts`, as `npm start` runs it) on a database of 1,000,000 users, with
- * the Discord client connected to the fake gateway serving 1,000 servers; then the same with
- * Telegram polling as well; and, for scale, an idle process under the same loader.
+ * The real bot, compiled and started as the container image does (`npm run start:prod`), on a database of
+ * 1,000,000 users, with the Discord client connected to the fake gateway serving 1,000 servers;
+ * then the same with Telegram polling as well; for scale, an idle Node process; and, for
+ * reference, the bot as `npm start` runs it while developing (through the `tsx` loader).
  */
 import { join } from 'node:path';
 import type { FakeGuildSpec } from '../tests/fakes/discord/index.js';
@@ -11,6 +12,7 @@ import { startFakeDiscord } from '../tests/fakes/discord/index.js';
 import { startFakeTelegram } from '../tests/fakes/telegram/server.js';
 import { waitForQuiet } from './lib/machine-load.js';
 import { log, machine, runPart, size, smoke } from './lib/part.js';
+import { buildBot } from './lib/build.js';
 import { memory, root, sleep, startNode, startTs, type Child } from './lib/proc.js';
 import { oursDatabase, scratchDir } from './lib/seed.js';
 import { fmt, mb, table, verdict } from './lib/stats.js';
@@ -70,7 +72,8 @@ runPart('memory', async () => {
   const scratch = scratchDir('memory');
   try {
     const databasePath = await oursDatabase(scratch.dir, config.users);
-    const main = join(root, 'src', 'main.ts');
+    const built = buildBot();
+    const source = join(root, 'src', 'main.ts');
     const discord = await startFakeDiscord({
       token: 'bench-discord-token-0123456789',
       guilds: servers(config.guilds),
@@ -89,24 +92,24 @@ runPart('memory', async () => {
         await measure('idle Node, no loader (no bot)', () => startNode(['-e', idleScript], {}), [
           /idle: ready/,
         ]),
-        await measure(
-          'idle Node + tsx (no bot)',
-          () => startTs(join(root, 'bench', 'lib', 'idle.ts'), {}),
-          [/idle: ready/],
-        ),
-        await measure('ours, Discord', () => startTs(main, discordEnv), [connected]),
+        await measure('ours, Discord', () => startNode(built, discordEnv), [connected]),
         await measure(
           'ours, Discord + Telegram',
           () =>
-            startTs(main, {
+            startNode(built, {
               ...discordEnv,
               TELEGRAM_BOT_TOKEN: telegram.token,
               TELEGRAM_API_ROOT: telegram.apiRoot,
             }),
           [connected, /telegram: polling for updates/],
         ),
+        await measure(
+          'ours, Discord, through tsx (`npm start`)',
+          () => startTs(source, discordEnv),
+          [connected],
+        ),
       ];
-      const target = readings[2];
+      const target = readings[1];
       return [
         `## 3. Memory after start-up${smoke ? ' (smoke size: not a measurement)' : ''}`,
         '',

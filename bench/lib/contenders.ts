@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { startFakeTelegram, type FakeTelegram } from '../../tests/fakes/telegram/server.js';
 import { othersMeter, waitForQuiet } from './machine-load.js';
 import { log, smoke } from './part.js';
-import { cpuMeter, memory, root, selfCpuMeter, startTs, type Child } from './proc.js';
+import { buildBenchBots, buildBot } from './build.js';
+import { cpuMeter, memory, selfCpuMeter, startNode, type Child } from './proc.js';
 import { fmt, mb, ms, summarize } from './stats.js';
 import { LoadDriver, screenLatencies, type PhaseOutcome, type Script } from './telegram-load.js';
 
@@ -35,9 +35,20 @@ export interface Measured {
   readonly othersCpuPercent: number;
 }
 
+let built: { ours: string[]; floor: string[]; peer: string[] } | undefined;
+/** Every contender compiled once per run, started with the same Node flags (`start:prod`). */
+function compiled(): { ours: string[]; floor: string[]; peer: string[] } {
+  if (built === undefined) {
+    const ours = buildBot();
+    built = { ours, ...buildBenchBots(ours) };
+  }
+  return built;
+}
+
 /**
- * Starts a bot against a fresh fake Bot API and waits for its first long poll:
- * - `ours`: `src/main.ts` as `npm start` runs it, on the database at `databasePath`;
+ * Starts a bot against a fresh fake Bot API and waits for its first long poll. Each is compiled
+ * and started as `npm run start:prod` starts ours (see `build.ts`):
+ * - `ours`: `src/main.ts`, on the database at `databasePath`;
  * - `floor`: `bench/floor-bot.ts`, which answers every update with one message;
  * - `peer`: `bench/peers/walkthrough-bot.ts` on the peer database at `databasePath`.
  */
@@ -45,23 +56,21 @@ export async function startContender(
   name: BotKind,
   options: { readonly token: string; readonly databasePath: string },
 ): Promise<Contender> {
+  const args = compiled();
   const fake = await startFakeTelegram({ token: options.token });
   const started = performance.now();
   const api = { BOT_TOKEN: fake.token, API_ROOT: fake.apiRoot };
   const child =
     name === 'ours'
-      ? startTs(join(root, 'src', 'main.ts'), {
+      ? startNode(args.ours, {
           TELEGRAM_BOT_TOKEN: fake.token,
           TELEGRAM_API_ROOT: fake.apiRoot,
           DATABASE_PATH: options.databasePath,
           LOG_LEVEL: 'info',
         })
       : name === 'floor'
-        ? startTs(join(root, 'bench', 'floor-bot.ts'), api)
-        : startTs(join(root, 'bench', 'peers', 'walkthrough-bot.ts'), {
-            ...api,
-            PEER_DB: options.databasePath,
-          });
+        ? startNode(args.floor, api)
+        : startNode(args.peer, { ...api, PEER_DB: options.databasePath });
   const ready = { ours: /polling for updates/, floor: /floor: polling/, peer: /peer: polling/ };
   await child.waitForLine(ready[name], 180_000);
   await fake.waitForPoll(30_000);
