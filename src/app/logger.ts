@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -27,6 +28,8 @@ export function createLogger(
 ): Logger {
   const options = { level, redact: { paths: redactedPaths, censor: '[redacted]' } };
   if (prettyLines) {
+    // Loaded only for a terminal: a bot in a container writes JSON and needs none of it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty;
     // Synchronous, in this thread: no worker to lose lines from when the process exits.
     return pino(options, pretty({ destination, sync: true, translateTime: 'SYS:HH:MM:ss' }));
   }
