@@ -8,6 +8,7 @@ export interface FakeConfig {
   readonly guilds: readonly FakeGuildSpec[];
   readonly shards: number;
   readonly maxConcurrency: number;
+  readonly maxGuildsPerShard: number;
   readonly heartbeatInterval: number;
   readonly ackDeadlineMs: number;
   readonly tokenLifetimeMs: number;
@@ -24,6 +25,7 @@ export function resolveConfig(options: FakeDiscordOptions = {}): FakeConfig {
     guilds: options.guilds ?? [],
     shards: options.shards ?? 1,
     maxConcurrency: options.maxConcurrency ?? 1,
+    maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
     heartbeatInterval: options.heartbeatInterval ?? 41_250,
     ackDeadlineMs: options.ackDeadlineMs ?? 3_000,
     tokenLifetimeMs: options.tokenLifetimeMs ?? 15 * 60_000,

@@ -151,6 +151,10 @@ describe('gateway', () => {
     try {
       const client = await login(sharded, { shards: 'auto' });
       expect(sharded.connectedShards()).toEqual([0, 1]);
+      expect([...sharded.identifies()].sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
       expect(client.guilds.cache.get(even)?.shardId).toBe(0);
       expect(client.guilds.cache.get(odd)?.shardId).toBe(1);
       await client.application?.commands.set([OPTOUT_COMMAND]);
@@ -166,6 +170,49 @@ describe('gateway', () => {
       await Promise.all(clients.map((c) => c.destroy()));
       clients = [];
       await sharded.close();
+    }
+  });
+
+  it('closes an IDENTIFY with 4011 when its shard would hold too many guilds, and 4010 for an invalid shard', async () => {
+    const small = await startFakeDiscord({
+      maxGuildsPerShard: 1,
+      guilds: [
+        { id: String(100_000_000_000n << 22n), name: 'Even' },
+        { id: String(100_000_000_001n << 22n), name: 'Odd' },
+      ],
+    });
+    /** Identifies with `shard` on a raw socket; resolves with the close code, or 0 on READY. */
+    const identify = (shard: [number, number]) => {
+      const socket = new WebSocket(`${small.gatewayUrl}?v=10&encoding=json`);
+      return bounded(
+        new Promise<number>((resolve) => {
+          socket.on('close', (code) => resolve(code));
+          socket.on('message', (data: Buffer) => {
+            const payload = JSON.parse(data.toString()) as { op: number; t?: string };
+            if (payload.op === 10)
+              socket.send(
+                JSON.stringify({
+                  op: 2,
+                  d: { token: small.token, intents: 1, properties: {}, shard },
+                }),
+              );
+            if (payload.t === 'READY') {
+              socket.close(1000);
+              resolve(0);
+            }
+          });
+        }),
+        2_000,
+        `identify ${JSON.stringify(shard)}`,
+      );
+    };
+    try {
+      expect(await identify([0, 1])).toBe(4011);
+      expect(await identify([2, 2])).toBe(4010);
+      expect(await identify([1, 2])).toBe(0);
+      expect(small.identifies()).toEqual([[1, 2]]);
+    } finally {
+      await small.close();
     }
   });
 

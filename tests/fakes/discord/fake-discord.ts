@@ -134,6 +134,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       world.guilds.delete(guildId);
     },
     connectedShards: () => gateway.connectedShards(),
+    identifies: () => gateway.identifies(),
     async close(): Promise<void> {
       await gateway.close();
       server.closeAllConnections();

@@ -45,7 +45,8 @@ interface Connection {
 
 /**
  * The fake gateway at `/gateway` (platforms.md B2/B3): HELLO, IDENTIFY → READY + one GUILD_CREATE
- * per guild of the shard, heartbeat ACKs, and real RESUME (missed dispatches replayed, then
+ * per guild of the shard (`(guild_id >> 22) % num_shards`; 4010 for an invalid shard, 4011 when
+ * a shard would hold more than `maxGuildsPerShard` guilds), heartbeat ACKs, and real RESUME (missed dispatches replayed, then
  * RESUMED; an unknown session gets op 9 `d:false` so the client re-identifies). Text frames only.
  */
 export class FakeGateway {
@@ -53,6 +54,7 @@ export class FakeGateway {
   private readonly sessions = new Map<string, Session>();
   private readonly latestByShard = new Map<number, Session>();
   private readonly changes = new EventEmitter();
+  private readonly accepted: Array<readonly [number, number]> = [];
 
   constructor(
     private readonly config: FakeConfig,
@@ -85,6 +87,11 @@ export class FakeGateway {
   shardCount(): number {
     const first = this.latestByShard.values().next();
     return first.done ? this.config.shards : first.value.shardCount;
+  }
+
+  /** The `[shard_id, num_shards]` of every accepted IDENTIFY, in order. */
+  identifies(): Array<readonly [number, number]> {
+    return [...this.accepted];
   }
 
   /** Shards with a live, identified socket. */
@@ -219,6 +226,12 @@ export class FakeGateway {
     ) {
       return socket.close(4010, 'Invalid shard.');
     }
+    const guilds = [...this.world.guilds.values()].filter(
+      (g) => shardOfGuild(g.id, shardCount) === shardId,
+    );
+    if (guilds.length > this.config.maxGuildsPerShard) {
+      return socket.close(4011, 'Sharding required.');
+    }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
       shardId,
@@ -229,10 +242,8 @@ export class FakeGateway {
     };
     this.sessions.set(session.id, session);
     this.latestByShard.set(shardId, session);
+    this.accepted.push([shardId, shardCount]);
     connection.session = session;
-    const guilds = [...this.world.guilds.values()].filter(
-      (g) => shardOfGuild(g.id, shardCount) === shardId,
-    );
     this.send(session, 'READY', {
       v: 10,
       user: { ...this.world.bot, verified: true, mfa_enabled: false, flags: 0 },

@@ -34,6 +34,11 @@ export interface FakeDiscordOptions {
   readonly guilds?: readonly FakeGuildSpec[];
   /** `shards` announced by `GET /gateway/bot` (default 1). */
   readonly shards?: number;
+  /**
+   * Guilds one shard may hold (Discord: 2,500). An IDENTIFY whose shard would hold more is closed
+   * with 4011 "Sharding required", as Discord does (default 2500).
+   */
+  readonly maxGuildsPerShard?: number;
   /** `session_start_limit.max_concurrency` (default 1; @discordjs/ws then waits 5 s between shards). */
   readonly maxConcurrency?: number;
   /** HELLO `heartbeat_interval` in ms (default 41250). */
@@ -309,6 +314,8 @@ export interface FakeDiscord {
   removeGuild(guildId: string): void;
   /** Shard ids with a live, identified gateway connection. */
   connectedShards(): number[];
+  /** The `[shard_id, num_shards]` of every IDENTIFY accepted so far, in order. */
+  identifies(): Array<readonly [number, number]>;
   /** Terminates every socket and stops the server. */
   close(): Promise<void>;
 }
