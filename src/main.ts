@@ -9,11 +9,14 @@ import { createLogger, type Logger } from './app/logger.js';
 import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
 import { DiscordStartError, startDiscord } from './bots/discord/discord-bot.js';
+import { processChannel, runShard } from './bots/discord/shard.js';
+import { startDiscordShards, type ShardedDiscord } from './bots/discord/sharding.js';
 import { createDiscordMessenger, createReminderRest } from './bots/discord/messenger.js';
 import { createTelegramMessenger } from './bots/telegram/messenger.js';
 import { startTelegram } from './bots/telegram/telegram-bot.js';
 import { createDispatcher } from './app/dispatcher.js';
-import { startHttpServer, type HttpServer } from './app/http-server.js';
+import { startHttpServer, type HttpServer, type MetricsSource } from './app/http-server.js';
+import { AggregatorRegistry } from 'prom-client';
 import { countingEvents, createMetrics, pendingReminders } from './app/metrics.js';
 import { createUpdateTracker } from './app/updates.js';
 import type { Database } from 'better-sqlite3';
@@ -39,20 +42,31 @@ const floodLimits = { limit: 6, windowMs: 3_000, quietMs: 5_000 };
 /** Errors that are the operator's to fix: shown as one clear message, without a stack trace. */
 const expected = [ConfigError, CatalogError, DatabaseTooNewError, DiscordStartError];
 
+/** The argument that makes this program one Discord shard process (see `runDiscordShard`). */
+const shardFlag = 'discord-shard';
+
 /**
  * The composition root: reads the configuration, loads the guides, opens the database, builds
  * the application service and starts the adapters. With no platform token, the walkthrough
- * runs in the terminal.
+ * runs in the terminal. With `--discord-shard`, this is one of the shard processes started by
+ * the sharding manager (DISCORD_SHARDS), and runs only the Discord adapter.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { lang: { type: 'string' }, guide: { type: 'string', default: 'x-grok' } },
+    options: {
+      lang: { type: 'string' },
+      guide: { type: 'string', default: 'x-grok' },
+      [shardFlag]: { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(env);
-  const log = createLogger(config.LOG_LEVEL);
+  // discord.js names the shard of a process it started in SHARDS.
+  const shard = values[shardFlag] ? Number(env['SHARDS']) : undefined;
+  const root = createLogger(config.LOG_LEVEL);
+  const log = shard === undefined ? root : root.child({ shard });
   const catalog = loadCatalog(guidesDirectory);
   if (
     values.lang !== undefined &&
@@ -79,6 +93,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     newRef: randomRef,
   });
   try {
+    if (values[shardFlag]) return await runDiscordShard({ config, log, service, i18n, catalog });
     if (config.TELEGRAM_BOT_TOKEN === undefined && config.DISCORD_BOT_TOKEN === undefined) {
       log.debug(
         { database: config.DATABASE_PATH },
@@ -100,6 +115,44 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   } finally {
     store.close();
   }
+}
+
+/**
+ * One shard process of the sharding manager: the Discord adapter alone, on the shared database,
+ * counting into its own metrics, which it sends to the manager for `/metrics`.
+ */
+async function runDiscordShard(deps: {
+  config: Config;
+  log: Logger;
+  service: WalkthroughService;
+  i18n: ReturnType<typeof createI18n>;
+  catalog: Catalog;
+}): Promise<number> {
+  const { config, log } = deps;
+  const channel = processChannel();
+  if (channel === undefined || config.DISCORD_BOT_TOKEN === undefined) {
+    throw new ConfigError([
+      `--${shardFlag} is for the processes the bot starts itself when DISCORD_SHARDS is set: start the bot without it`,
+    ]);
+  }
+  const metrics = createMetrics();
+  return runShard({
+    discord: {
+      token: config.DISCORD_BOT_TOKEN,
+      apiUrl: config.DISCORD_API_URL,
+      ...(config.DISCORD_GUILD_ID === undefined ? {} : { guildId: config.DISCORD_GUILD_ID }),
+      service: countingEvents(deps.service, metrics),
+      localizer: createLocalizer(deps.i18n, 'discord'),
+      catalog: deps.catalog,
+      languages: supportedLanguages,
+      log,
+      flood: createFloodGuard({ ...floodLimits, now: Date.now }),
+    },
+    tracker: createUpdateTracker({ log, metrics }),
+    metrics,
+    channel,
+    log,
+  });
 }
 
 /**
@@ -127,13 +180,26 @@ async function runBots(deps: {
     connected: () => boolean;
   }[] = [];
   const ping = db.prepare('SELECT 1');
+  /** The Discord shard processes, with DISCORD_SHARDS: they count Discord's updates. */
+  let shards: ShardedDiscord | undefined;
+  const allMetrics: MetricsSource =
+    config.DISCORD_SHARDS === undefined
+      ? metrics.registry
+      : {
+          contentType: metrics.registry.contentType,
+          metrics: async () =>
+            AggregatorRegistry.aggregate([
+              await metrics.registry.getMetricsAsJSON(),
+              ...((await shards?.metrics()) ?? []),
+            ]).metrics(),
+        };
   let http: HttpServer | undefined;
   if (config.HTTP_PORT !== undefined) {
     http = await startHttpServer({
       port: config.HTTP_PORT,
       host: config.HTTP_HOST,
       log,
-      registry: metrics.registry,
+      registry: allMetrics,
       health: () => {
         const problems: string[] = [];
         try {
@@ -189,20 +255,35 @@ async function runBots(deps: {
   if (config.DISCORD_BOT_TOKEN !== undefined) {
     const localizer = createLocalizer(i18n, 'discord');
     try {
-      const discord = await startDiscord({
-        token: config.DISCORD_BOT_TOKEN,
-        apiUrl: config.DISCORD_API_URL,
-        ...(config.DISCORD_GUILD_ID === undefined ? {} : { guildId: config.DISCORD_GUILD_ID }),
-        service,
-        localizer,
-        catalog,
-        languages: supportedLanguages,
-        log,
-        flood: createFloodGuard({ ...floodLimits, now: Date.now }),
-        tracker,
-        ...(config.DISCORD_SHARDS === undefined ? {} : { shards: config.DISCORD_SHARDS }),
-      });
-      running.push({ name: 'discord', ...discord, connected: () => discord.client.isReady() });
+      if (config.DISCORD_SHARDS === undefined) {
+        const discord = await startDiscord({
+          token: config.DISCORD_BOT_TOKEN,
+          apiUrl: config.DISCORD_API_URL,
+          ...(config.DISCORD_GUILD_ID === undefined ? {} : { guildId: config.DISCORD_GUILD_ID }),
+          service,
+          localizer,
+          catalog,
+          languages: supportedLanguages,
+          log,
+          flood: createFloodGuard({ ...floodLimits, now: Date.now }),
+          tracker,
+        });
+        running.push({ name: 'discord', ...discord, connected: () => discord.client.isReady() });
+      } else {
+        // One process per gateway shard, each running this program with --discord-shard; this
+        // process keeps everything that must run once (reminders, retention, HTTP, Telegram).
+        shards = await startDiscordShards({
+          token: config.DISCORD_BOT_TOKEN,
+          apiUrl: config.DISCORD_API_URL,
+          ...(config.DISCORD_GUILD_ID === undefined ? {} : { guildId: config.DISCORD_GUILD_ID }),
+          shards: config.DISCORD_SHARDS,
+          entry: { file: fileURLToPath(import.meta.url), args: [`--${shardFlag}`] },
+          localizer,
+          languages: supportedLanguages,
+          log,
+        });
+        running.push({ name: 'discord', ...shards });
+      }
       // Reminders use their own REST client, which reports a 429 instead of waiting it out, so
       // the dispatcher alone decides when to send again (and its lease never runs out waiting).
       const rest = createReminderRest({

@@ -1,52 +1,12 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { discordUser, guilds, textOf } from './bots/discord/harness.js';
 import { talk } from './bots/telegram/harness.js';
-import { startFakeDiscord } from './fakes/discord/index.js';
 import { startFakeTelegram } from './fakes/telegram/server.js';
+import { freePort, get, sample, waitHealthy } from './helpers/http.js';
 import { root, runBot } from './helpers/process.js';
 import { useTempDir } from './helpers/temp.js';
-
-/** A port free on 127.0.0.1 right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** GETs a path of the bot's HTTP server; `undefined` while nothing listens. */
-async function get(port: number, path: string) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`);
-    return { status: res.status, body: await res.text() };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Polls `/healthz` until it answers 200 (at most `timeoutMs`). */
-async function waitHealthy(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await get(port, '/healthz'))?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`/healthz never answered 200 within ${timeoutMs} ms`);
-}
-
-/** The value of one Prometheus sample, 0 when absent. */
-function sample(metrics: string, name: string): number {
-  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(name.length + 1));
-}
 
 describe('operations (HTTP_PORT, backup, SIGTERM)', () => {
   const tmp = useTempDir();
@@ -186,48 +146,6 @@ describe('operations (HTTP_PORT, backup, SIGTERM)', () => {
             expect((await post(update, secret)).status).toBe(200);
             expect(fake.lastMessage(78)?.text).toContain('Step 1 of 4');
             expect(fake.calls.some((c) => c.method === 'getupdates')).toBe(false);
-            child.kill('SIGTERM');
-          })().catch((error: unknown) => {
-            failure = error;
-            child.kill('SIGKILL');
-          });
-        },
-      });
-      expect(failure).toBeUndefined();
-      expect(run.code).toBe(0);
-    } finally {
-      await fake.close();
-    }
-  }, 90_000);
-
-  it('runs the Discord shards the gateway recommends (DISCORD_SHARDS=auto) and is healthy once all are ready', async () => {
-    const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.shard-test.TOKEN_value';
-    const fake = await startFakeDiscord({ token, guilds, shards: 2, maxConcurrency: 2 });
-    const port = await freePort();
-    let failure: unknown;
-    try {
-      const env = {
-        DATABASE_PATH: join(tmp(), 'shards.sqlite'),
-        DISCORD_BOT_TOKEN: token,
-        DISCORD_API_URL: fake.apiUrl,
-        DISCORD_SHARDS: 'auto',
-        HTTP_PORT: String(port),
-        HTTP_HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-      };
-      const run = await runBot([], env, {
-        timeoutMs: 60_000,
-        control: (child: ChildProcess) => {
-          void (async () => {
-            await waitHealthy(port, 45_000);
-            expect(fake.connectedShards().sort()).toEqual([0, 1]);
-            const ann = discordUser(fake, fake.user({ id: '500000000000000078', username: 'ann' }));
-            const { response } = await ann.slash('grok-optout');
-            expect(textOf(response)).toBeTruthy();
-            const metrics = (await get(port, '/metrics'))?.body ?? '';
-            expect(
-              sample(metrics, 'optout_updates_handled_total{platform="discord",outcome="ok"}'),
-            ).toBeGreaterThanOrEqual(1);
             child.kill('SIGTERM');
           })().catch((error: unknown) => {
             failure = error;

@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 
+/**
+ * Where `/metrics` comes from: a prom-client registry, or anything that renders like one (such as
+ * the metrics of several processes, aggregated at each scrape).
+ */
+export type MetricsSource = Pick<Registry, 'contentType' | 'metrics'>;
+
 /** Handles one request on a path the server was given. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -21,7 +27,7 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly host: string;
   readonly log: Logger;
-  readonly registry: Registry;
+  readonly registry: MetricsSource;
   /** The problems that make the process unhealthy; empty when healthy. */
   readonly health: () => readonly string[];
 }

@@ -49,6 +49,8 @@ export function createMetrics(options: { readonly pending?: () => number } = {})
   new Gauge({
     name: 'optout_reminders_pending',
     help: 'Reminders waiting in the database (due or not), across every process sharing it',
+    // The same count in every process: aggregating processes (Discord shards) must not add it up.
+    aggregator: 'max',
     registers: [registry],
     collect() {
       if (pending) this.set(pending());

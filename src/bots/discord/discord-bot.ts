@@ -3,10 +3,10 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
-  Options,
   RESTEvents,
   type Interaction,
 } from 'discord.js';
+import { discordCache, discordSweepers } from './cache.js';
 import type { FloodGuard, FloodVerdict } from '../../app/flood-guard.js';
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
@@ -44,10 +44,10 @@ export interface DiscordOptions {
   /** Times, logs and counts every interaction (and lets shutdown wait for those in flight). */
   readonly tracker?: UpdateTracker;
   /**
-   * Gateway shards this process runs: `'auto'` (as many as Discord recommends) or a count; one
-   * shard when undefined. Discord requires sharding from 2,500 servers.
+   * Whether this process registers the commands (default true). The shards that a sharding
+   * manager starts leave it to the manager, so the commands are checked once, not once per shard.
    */
-  readonly shards?: 'auto' | number;
+  readonly registerCommands?: boolean;
 }
 
 /** A running Discord bot. */
@@ -62,51 +62,31 @@ export interface DiscordBot {
  * The discord.js client: only the `Guilds` intent (interactions need none; no privileged
  * intents), and caches kept to what the bot uses, so memory stays small in many servers. Users,
  * members, messages and emojis are not cached; DM channels are never cached (see `sendDm`).
+ * One gateway shard, or, in a process started by discord.js's `ShardingManager`, the shard it
+ * names (discord.js reads `SHARDS` and `SHARD_COUNT` from the environment).
  */
-export function createDiscordClient(apiUrl: string, shards?: 'auto' | number): Client {
+export function createDiscordClient(apiUrl: string): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
-    ...(shards === 'auto'
-      ? { shards: 'auto' as const }
-      : shards === undefined
-        ? {}
-        : { shards: [...Array(shards).keys()], shardCount: shards }),
     rest: { api: apiUrl },
-    makeCache: Options.cacheWithLimits({
-      ...Options.DefaultMakeCacheSettings,
-      MessageManager: 0,
-      DMMessageManager: 0,
-      GuildMessageManager: 0,
-      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
-      GuildMemberManager: {
-        maxSize: 0,
-        keepOverLimit: (member) => member.id === member.client.user.id,
-      },
-      ApplicationCommandManager: 0,
-      ApplicationEmojiManager: 0,
-      AutoModerationRuleManager: 0,
-      BaseGuildEmojiManager: 0,
-      GuildEmojiManager: 0,
-      GuildStickerManager: 0,
-      GuildBanManager: 0,
-      GuildInviteManager: 0,
-      GuildScheduledEventManager: 0,
-      EntitlementManager: 0,
-      PresenceManager: 0,
-      ReactionManager: 0,
-      ReactionUserManager: 0,
-      StageInstanceManager: 0,
-      ThreadManager: 0,
-      ThreadMemberManager: 0,
-      GuildForumThreadManager: 0,
-      GuildTextThreadManager: 0,
-      VoiceStateManager: 0,
-    }),
-    sweepers: {
-      ...Options.DefaultSweeperSettings,
-      messages: { interval: 3_600, lifetime: 1_800 },
-    },
+    makeCache: discordCache(),
+    sweepers: discordSweepers,
   });
+}
+
+/**
+ * Registers the commands if they changed (globally, or in `guildId` only), and logs whether they
+ * did. Throws the REST error (see `syncCommands`).
+ */
+export async function checkCommands(
+  rest: Client['rest'],
+  applicationId: string,
+  options: Pick<DiscordOptions, 'localizer' | 'languages' | 'log' | 'guildId'>,
+): Promise<void> {
+  const global = options.guildId === undefined;
+  const definitions = commandDefinitions(options.localizer, options.languages, { global });
+  const changed = await syncCommands(rest, applicationId, definitions, options.guildId);
+  options.log.info({ changed, scope: global ? 'global' : 'guild' }, 'discord: commands checked');
 }
 
 /** What kind of interaction, for logs (no names, no typed values). */
@@ -131,7 +111,7 @@ function kindOf(interaction: Interaction): string {
  */
 export async function startDiscord(options: DiscordOptions): Promise<DiscordBot> {
   const { service, localizer, languages, log } = options;
-  const client = createDiscordClient(options.apiUrl, options.shards);
+  const client = createDiscordClient(options.apiUrl);
   const handle = createInteractionHandler({
     service,
     localizer,
@@ -233,12 +213,15 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
   );
 
   let finish = (): void => undefined;
+  /** Why Discord closed the session for good, if it did (login reports it as a bare Error). */
+  let closed: DiscordStartError | undefined;
   const stopped = new Promise<void>((resolve, reject) => {
     finish = resolve;
     client.on(Events.ShardDisconnect, (event, shard) => {
       if (stopping) return;
+      closed = explainClose(event.code);
       log.fatal({ shard, code: event.code }, 'discord: session ended by Discord');
-      reject(explainClose(event.code));
+      reject(closed);
     });
   });
   // `stopped` is for whoever watches the bot; an unwatched rejection must not end the process.
@@ -250,18 +233,13 @@ export async function startDiscord(options: DiscordOptions): Promise<DiscordBot>
     await Promise.race([ready, stopped]);
     const application = client.application;
     if (!application) throw new DiscordStartError('Discord sent no application on READY.');
-    const definitions = commandDefinitions(localizer, languages, {
-      global: options.guildId === undefined,
-    });
-    const changed = await syncCommands(client.rest, application.id, definitions, options.guildId);
-    log.info(
-      { changed, scope: options.guildId === undefined ? 'global' : 'guild' },
-      'discord: commands checked',
-    );
+    if (options.registerCommands ?? true) {
+      await checkCommands(client.rest, application.id, options);
+    }
   } catch (error) {
     stopping = true;
     await client.destroy();
-    throw explainFatal(error);
+    throw closed ?? explainFatal(error);
   }
   log.info({ guilds: client.guilds.cache.size }, 'discord: connected, answering interactions');
   return {

@@ -34,7 +34,10 @@ export function describeError(error: unknown): Record<string, unknown> {
 
 /** Turns the ways Discord refuses to start or ends a session into messages that say what to do. */
 export function explainFatal(error: unknown): Error {
-  if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) {
+  if (
+    (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) ||
+    (error instanceof DiscordAPIError && error.status === 401)
+  ) {
     return new DiscordStartError(
       'Discord refused the token (401 Unauthorized): copy DISCORD_BOT_TOKEN again from the Developer Portal (Bot › Reset Token).',
     );
@@ -59,6 +62,11 @@ export function explainClose(code: number): DiscordStartError {
   if (code === (GatewayCloseCodes.AuthenticationFailed as number)) {
     return new DiscordStartError(
       'Discord ended the session: the token is no longer valid (4004). Copy DISCORD_BOT_TOKEN again from the Developer Portal (Bot › Reset Token), then start again.',
+    );
+  }
+  if (code === (GatewayCloseCodes.ShardingRequired as number)) {
+    return new DiscordStartError(
+      'Discord requires more gateway shards for this many servers (4011): set DISCORD_SHARDS=auto, then start again.',
     );
   }
   return new DiscordStartError(
