@@ -8,12 +8,10 @@ import { createLocalizer } from './app/localize.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { createWalkthroughService, type WalkthroughService } from './app/service.js';
 import { runConsole } from './bots/console/console-bot.js';
-import { DiscordStartError, startDiscord } from './bots/discord/discord-bot.js';
-import { processChannel, runShard } from './bots/discord/shard.js';
-import { startDiscordShards, type ShardedDiscord } from './bots/discord/sharding.js';
-import { createDiscordMessenger, createReminderRest } from './bots/discord/messenger.js';
-import { createTelegramMessenger } from './bots/telegram/messenger.js';
-import { startTelegram } from './bots/telegram/telegram-bot.js';
+// The platform adapters are imported when configured (below): a bot on one platform does not
+// load the other's library, nor the terminal walkthrough either (memory, start-up time).
+import type { ShardedDiscord } from './bots/discord/sharding.js';
+import { DiscordStartError } from './bots/discord/start-error.js';
 import { createDispatcher } from './app/dispatcher.js';
 import { startHttpServer, type HttpServer, type MetricsSource } from './app/http-server.js';
 import { AggregatorRegistry } from 'prom-client';
@@ -129,6 +127,7 @@ async function runDiscordShard(deps: {
   catalog: Catalog;
 }): Promise<number> {
   const { config, log } = deps;
+  const { processChannel, runShard } = await import('./bots/discord/shard.js');
   const channel = processChannel();
   if (channel === undefined || config.DISCORD_BOT_TOKEN === undefined) {
     throw new ConfigError([
@@ -219,6 +218,8 @@ async function runBots(deps: {
   const queued = await queueGuideChanges(store, catalog, Date.now());
   if (queued > 0) log.info({ queued }, 'guides changed: re-check reminders queued');
   if (config.TELEGRAM_BOT_TOKEN !== undefined) {
+    const { startTelegram } = await import('./bots/telegram/telegram-bot.js');
+    const { createTelegramMessenger } = await import('./bots/telegram/messenger.js');
     const telegram = await startTelegram({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
@@ -254,8 +255,11 @@ async function runBots(deps: {
   }
   if (config.DISCORD_BOT_TOKEN !== undefined) {
     const localizer = createLocalizer(i18n, 'discord');
+    const { createDiscordMessenger, createReminderRest } =
+      await import('./bots/discord/messenger.js');
     try {
       if (config.DISCORD_SHARDS === undefined) {
+        const { startDiscord } = await import('./bots/discord/discord-bot.js');
         const discord = await startDiscord({
           token: config.DISCORD_BOT_TOKEN,
           apiUrl: config.DISCORD_API_URL,
@@ -272,6 +276,7 @@ async function runBots(deps: {
       } else {
         // One process per gateway shard, each running this program with --discord-shard; this
         // process keeps everything that must run once (reminders, retention, HTTP, Telegram).
+        const { startDiscordShards } = await import('./bots/discord/sharding.js');
         shards = await startDiscordShards({
           token: config.DISCORD_BOT_TOKEN,
           apiUrl: config.DISCORD_API_URL,

@@ -7,10 +7,9 @@ import {
   RESTJSONErrorCodes,
 } from 'discord.js';
 
-/** Discord refused to start the bot: the message says what to do. */
-export class DiscordStartError extends Error {
-  override readonly name = 'DiscordStartError';
-}
+import { DiscordStartError } from './start-error.js';
+
+export { DiscordStartError };
 
 /** An error as a log field: never the request URL, which can hold an interaction token. */
 export function describeError(error: unknown): Record<string, unknown> {
