@@ -126,7 +126,7 @@ runPart('reminders', async () => {
       '',
       `Machine: ${machine()}. ${config.users.toLocaleString('en')} users, each with a re-check reminder; ${config.due.toLocaleString('en')} due (spread over the last hour). Other programs used ${fmt(quiet, 0)} % of a core just before the measurements.`,
       '',
-      `Claim: one \`claimDue\` transaction (select on the partial index, then one lease update per reminder), ${config.runs} runs each, claims given back between runs (not timed).`,
+      `Claim: one \`claimDue\` transaction (one select of the due reminders on the partial index, with their users and progress, then one \`UPDATE … RETURNING\` leasing them all), ${config.runs} runs each, claims given back between runs (not timed).`,
       '',
       table(
         ['claim', 'median', 'min', 'max', 'first (cold)', 'target'],

@@ -101,12 +101,30 @@ const toReminder = (row: ReminderRow): ReminderRecord => ({
 });
 
 /**
- * The dispatcher's claim query: due reminders of one platform, oldest first. It must stay on
- * the partial index `reminders_due` (a test checks its query plan).
+ * The dispatcher's claim, first half: the due reminders of one platform, oldest first, with what
+ * a send needs (the user's address, language and cadence, and their progress in the guide), in
+ * one query. It must stay on the partial index `reminders_due` and read users and progress by
+ * primary key (a test checks its query plan).
  */
-export const dueRemindersSql = `SELECT user_id, guide_id FROM reminders
-  WHERE platform = :platform AND paused = 0 AND due_at <= :now
-  ORDER BY due_at LIMIT :limit`;
+export const dueRemindersSql = `SELECT r.user_id, r.guide_id, u.platform_user_id, u.language, u.cadence, p.state
+  FROM reminders r
+  JOIN users u ON u.id = r.user_id
+  LEFT JOIN progress p ON p.user_id = r.user_id AND p.guide_id = r.guide_id
+  WHERE r.platform = :platform AND r.paused = 0 AND r.due_at <= :now
+  ORDER BY r.due_at LIMIT :limit`;
+
+/**
+ * The claim, second half: leases the reminders selected above, given as a JSON array of
+ * `[user_id, guide_id]`, in one statement. Claiming moves `due_at` to the end of the lease: an
+ * expired lease is simply due again. Each row is found by primary key (a test checks the plan).
+ */
+export const claimRemindersSql = `UPDATE reminders SET due_at = :lease, lease_until = :lease,
+    lease_owner = :owner, attempts = attempts + 1
+  WHERE (user_id, guide_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:keys))
+  RETURNING user_id, guide_id, kind, attempts`;
+
+/** A reminder's key, for matching rows of two statements. */
+const claimKey = (userId: number, guideId: string): string => `${userId}\u0000${guideId}`;
 
 /** Serialises asynchronous critical sections: each waits for the previous one to finish. */
 function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
@@ -196,27 +214,21 @@ export function createSqliteStore(db: Database): Store {
          last_error = NULL`,
     ),
     setPaused: db.prepare<[number, number]>('UPDATE reminders SET paused = ? WHERE user_id = ?'),
-    dueKeys: db.prepare<
+    dueReminders: db.prepare<
       { platform: string; now: number; limit: number },
-      { user_id: number; guide_id: string }
+      {
+        user_id: number;
+        guide_id: string;
+        platform_user_id: string;
+        language: string;
+        cadence: Cadence;
+        state: string | null;
+      }
     >(dueRemindersSql),
-    // Claiming moves `due_at` to the end of the lease: an expired lease is simply due again.
-    claimOne: db.prepare<
-      { user_id: number; guide_id: string; lease: number; owner: string },
-      { kind: ReminderKind; attempts: number }
-    >(
-      `UPDATE reminders SET due_at = :lease, lease_until = :lease, lease_owner = :owner,
-         attempts = attempts + 1
-       WHERE user_id = :user_id AND guide_id = :guide_id
-       RETURNING kind, attempts`,
-    ),
-    claimContext: db.prepare<
-      { user_id: number; guide_id: string },
-      { platform_user_id: string; language: string; cadence: Cadence; state: string | null }
-    >(
-      `SELECT u.platform_user_id, u.language, u.cadence, p.state FROM users u
-       LEFT JOIN progress p ON p.user_id = u.id AND p.guide_id = :guide_id WHERE u.id = :user_id`,
-    ),
+    claimReminders: db.prepare<
+      { keys: string; lease: number; owner: string },
+      { user_id: number; guide_id: string; kind: ReminderKind; attempts: number }
+    >(claimRemindersSql),
     reschedule: db.prepare<{
       user_id: number;
       guide_id: string;
@@ -365,27 +377,37 @@ export function createSqliteStore(db: Database): Store {
         sql.setPaused.run(paused ? 1 : 0, userId);
       },
       // Runs inside the store's transaction (BEGIN IMMEDIATE), so selecting then updating is
-      // atomic even with several processes on one database file.
-      claimDue: async (platform, now, limit, leaseUntil, owner) =>
-        sql.dueKeys.all({ platform, now, limit }).flatMap((key): ClaimedReminder[] => {
-          const claimed = sql.claimOne.get({ ...key, lease: leaseUntil, owner });
-          const context = sql.claimContext.get(key);
-          if (claimed === undefined || context === undefined) return [];
+      // atomic even with several processes on one database file. Two set-based statements,
+      // whatever the batch size: the select gives the order (oldest first) and the context, the
+      // update the lease; RETURNING gives no order, so its rows are matched by key.
+      claimDue: async (platform, now, limit, leaseUntil, owner) => {
+        const due = sql.dueReminders.all({ platform, now, limit });
+        if (due.length === 0) return [];
+        const keys = JSON.stringify(due.map((row) => [row.user_id, row.guide_id]));
+        const leased = new Map(
+          sql.claimReminders
+            .all({ keys, lease: leaseUntil, owner })
+            .map((row) => [claimKey(row.user_id, row.guide_id), row]),
+        );
+        return due.flatMap((row): ClaimedReminder[] => {
+          const claimed = leased.get(claimKey(row.user_id, row.guide_id));
+          if (claimed === undefined) return [];
           return [
             {
-              userId: key.user_id,
-              guideId: key.guide_id,
+              userId: row.user_id,
+              guideId: row.guide_id,
               kind: claimed.kind,
               attempts: claimed.attempts,
               leaseUntil,
               owner,
-              platformUserId: context.platform_user_id,
-              language: context.language,
-              cadence: context.cadence,
-              state: context.state === null ? undefined : parseJson(context.state),
+              platformUserId: row.platform_user_id,
+              language: row.language,
+              cadence: row.cadence,
+              state: row.state === null ? undefined : parseJson(row.state),
             },
           ];
-        }),
+        });
+      },
       resolve: async (claim, resolution) => {
         const held = {
           user_id: claim.userId,

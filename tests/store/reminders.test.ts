@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
 import type { Platform, Store } from '../../src/core/ports.js';
 import { openDatabase } from '../../src/store/database.js';
-import { createSqliteStore, dueRemindersSql } from '../../src/store/sqlite-store.js';
+import {
+  claimRemindersSql,
+  createSqliteStore,
+  dueRemindersSql,
+} from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp.js';
 
 describe('reminder queue', () => {
@@ -155,16 +159,41 @@ describe('reminder queue', () => {
     expect(row(id)).toMatchObject({ paused: 1 });
   });
 
-  it('claims through the index, never a full scan', () => {
-    const sql = db
-      .prepare<{ platform: string; now: number; limit: number }, { detail: string }>(
-        `EXPLAIN QUERY PLAN ${dueRemindersSql}`,
-      )
-      .all({ platform: 'telegram', now: 5, limit: 10 })
-      .map((r) => r.detail);
-    expect(sql.join('\n')).toMatch(
-      /SEARCH reminders USING (COVERING )?INDEX reminders_due \(platform=\? AND due_at<\?\)/,
+  it('claims at most the batch limit, the oldest first, in one pass whatever the batch size', async () => {
+    // Due times shuffled against insertion (and so against primary-key) order.
+    const dueTimes = Array.from({ length: 60 }, (_, i) => ((i * 37) % 60) * 10 + 5);
+    const ids = new Map<number, number>();
+    for (const [i, dueAt] of dueTimes.entries()) ids.set(dueAt, await enrol(String(i + 1), dueAt));
+    await enrol('late', 10_000);
+    const first = await claim(1000, 25, 'a');
+    const oldest = [...dueTimes].sort((x, y) => x - y);
+    expect(first.map((c) => c.userId)).toEqual(oldest.slice(0, 25).map((t) => ids.get(t)));
+    expect(first.every((c) => c.attempts === 1 && c.leaseUntil === 2000 && c.owner === 'a')).toBe(
+      true,
     );
-    expect(sql.join('\n')).not.toMatch(/SCAN reminders|USE TEMP B-TREE/);
+    const rest = await claim(1000, 100, 'b');
+    expect(rest.map((c) => c.userId)).toEqual(oldest.slice(25).map((t) => ids.get(t)));
+    expect(await claim(1000, 100, 'c')).toHaveLength(0);
+    expect(row(first[0]!.userId)).toMatchObject({ due_at: 2000, lease_owner: 'a', attempts: 1 });
+  });
+
+  const plan = (sql: string, params: Record<string, unknown>) =>
+    db
+      .prepare<Record<string, unknown>, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(params)
+      .map((r) => r.detail)
+      .join('\n');
+
+  it('claims through the index, never a full scan', () => {
+    const select = plan(dueRemindersSql, { platform: 'telegram', now: 5, limit: 10 });
+    expect(select).toMatch(
+      /SEARCH r USING (COVERING )?INDEX reminders_due \(platform=\? AND due_at<\?\)/,
+    );
+    expect(select).toMatch(/SEARCH u USING INTEGER PRIMARY KEY/);
+    expect(select).toMatch(/SEARCH p USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(select).not.toMatch(/SCAN (r|u|p)\b|USE TEMP B-TREE/);
+    const update = plan(claimRemindersSql, { keys: '[]', lease: 1, owner: 'a' });
+    expect(update).toMatch(/SEARCH reminders USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(update).not.toMatch(/SCAN reminders|USE TEMP B-TREE/);
   });
 });
