@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrations } from './migrations.js';
 
 /** The database was written by a newer build than this one. */
@@ -18,14 +19,37 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** Options of {@link openDatabase}. */
+export interface OpenOptions {
+  /**
+   * How often the checkpointer thread copies the WAL back into the database (default 1 s);
+   * `false` leaves checkpoints to SQLite, on the `COMMIT` that crosses 1,000 WAL pages.
+   */
+  readonly checkpointEveryMs?: number | false;
+}
+
+/** SQLite's own automatic checkpoint threshold, in WAL pages (its default). */
+const autoCheckpointPages = 1000;
+
+const checkpointers = new WeakMap<Database, Checkpointer>();
+
+/** The database's checkpointer thread, if it has one (for tests and diagnostics). */
+export const checkpointerOf = (db: Database): Checkpointer | undefined => checkpointers.get(db);
+
 /**
  * Opens (creating if needed) the SQLite database at `path`, in WAL mode with foreign keys on,
  * and brings its schema up to date. Each migration runs in its own transaction together with
  * the `user_version` bump, so a crash mid-migration leaves the previous version intact.
  *
+ * `synchronous = NORMAL`: in WAL mode a commit appends to the WAL without an fsync (a power
+ * loss may lose the last transactions, never corrupt the file); the WAL is synced at checkpoints.
+ * Checkpoints run in a thread of their own (`checkpointer.ts`), started here and stopped by the
+ * returned database's `close()`: the caller's commits never copy the WAL back or wait for its
+ * fsync. If that thread cannot run, SQLite checkpoints on commit as usual.
+ *
  * @throws DatabaseTooNewError when the file's schema is newer than this build.
  */
-export function openDatabase(path: string): Database {
+export function openDatabase(path: string, options: OpenOptions = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
   try {
@@ -34,11 +58,36 @@ export function openDatabase(path: string): Database {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, path);
-    return db;
   } catch (error) {
     db.close();
     throw error;
   }
+  const everyMs = options.checkpointEveryMs ?? 1000;
+  if (everyMs !== false && !db.memory) startCheckpoints(db, everyMs);
+  return db;
+}
+
+/** Moves the database's checkpoints to a thread, stopped when `db` closes. */
+function startCheckpoints(db: Database, everyMs: number): void {
+  let checkpointer: Checkpointer;
+  const restoreAutoCheckpoint = (reason: string): void => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
+    process.emitWarning(`${reason}; SQLite checkpoints on commit again`, 'CheckpointerWarning');
+  };
+  try {
+    checkpointer = startCheckpointer(db.name, { everyMs, onFailure: restoreAutoCheckpoint });
+  } catch (error) {
+    restoreAutoCheckpoint(`WAL checkpointer not started (${String(error)})`);
+    return;
+  }
+  db.pragma('wal_autocheckpoint = 0');
+  checkpointers.set(db, checkpointer);
+  // Every way of closing (the store's, a test's, main's) goes through the instance's `close`.
+  const close = db.close.bind(db);
+  db.close = () => {
+    checkpointer.stop();
+    return close();
+  };
 }
 
 /** Applies the pending migrations. Exported for tests that start from a given version. */

@@ -1,0 +1,99 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkpointerOf, openDatabase } from '../../src/store/database.js';
+import { useTempDir } from '../helpers/temp.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when `done` does, or rejects after `ms`. */
+const within = <T>(done: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([
+    done,
+    sleep(ms).then(() => {
+      throw new Error(`not done within ${ms} ms`);
+    }),
+  ]);
+
+const walBytes = (path: string): number =>
+  existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
+
+describe('WAL checkpointer', () => {
+  const tmp = useTempDir();
+
+  it('keeps the WAL bounded while commits never checkpoint themselves', async () => {
+    const path = join(tmp(), 'bounded.sqlite');
+    const db = openDatabase(path, { checkpointEveryMs: 50 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    db.exec('CREATE TABLE blobs (data BLOB NOT NULL) STRICT');
+    const insert = db.prepare('INSERT INTO blobs (data) VALUES (randomblob(4000))');
+    const write = db.transaction(() => {
+      for (let i = 0; i < 250; i += 1) insert.run(); // about 1 MB
+    });
+    let largest = 0;
+    for (let round = 0; round < 30; round += 1) {
+      write();
+      largest = Math.max(largest, walBytes(path));
+      await sleep(150); // three checkpoint intervals
+    }
+    const written = statSync(path).size;
+    // About 30 MB went through the WAL; without checkpoints it would hold all of it.
+    expect(written).toBeGreaterThan(25_000_000);
+    expect(largest).toBeLessThan(8_000_000);
+    // Still 0: the thread did the work (had it failed, SQLite's own checkpoints would be back).
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    db.close();
+  });
+
+  it('stops its thread when the database closes, leaving no WAL behind', async () => {
+    const path = join(tmp(), 'stop.sqlite');
+    const db = openDatabase(path, { checkpointEveryMs: 20 });
+    const checkpointer = checkpointerOf(db);
+    expect(checkpointer).toBeDefined();
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    await sleep(300); // let the thread start and checkpoint
+    db.close();
+    await within(checkpointer!.exited, 5000);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const again = openDatabase(path, { checkpointEveryMs: false });
+    expect(again.prepare('SELECT x FROM t').all()).toEqual([{ x: 1 }]);
+    again.close();
+  });
+
+  it('closes at once when the thread has not started yet', async () => {
+    const db = openDatabase(join(tmp(), 'early.sqlite'));
+    const checkpointer = checkpointerOf(db);
+    const started = performance.now();
+    db.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    await within(checkpointer!.exited, 5000);
+  });
+
+  it('runs one per connection on a shared file, each stopping with its own', async () => {
+    const path = join(tmp(), 'shared.sqlite');
+    const a = openDatabase(path, { checkpointEveryMs: 20 });
+    const b = openDatabase(path, { checkpointEveryMs: 20 });
+    a.exec('CREATE TABLE t (x INTEGER)');
+    const insertA = a.prepare('INSERT INTO t (x) VALUES (?)');
+    const insertB = b.prepare('INSERT INTO t (x) VALUES (?)');
+    for (let i = 0; i < 200; i += 1) {
+      insertA.run(i);
+      insertB.run(-i);
+      if (i % 50 === 0) await sleep(30);
+    }
+    const threads = [checkpointerOf(a)!, checkpointerOf(b)!];
+    expect(threads[0]!.threadId).not.toBe(threads[1]!.threadId);
+    a.close();
+    expect(b.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 400 });
+    b.close();
+    await within(Promise.all(threads.map((t) => t.exited)), 5000);
+  });
+
+  it('can be left to SQLite, which then checkpoints on commit', () => {
+    const db = openDatabase(join(tmp(), 'auto.sqlite'), { checkpointEveryMs: false });
+    expect(checkpointerOf(db)).toBeUndefined();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+});
