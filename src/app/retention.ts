@@ -9,9 +9,17 @@ export interface RetentionSweep {
   stop(): void;
 }
 
+/** Users deleted per transaction: a few milliseconds of work, then other work may run. */
+const batchSize = 500;
+
+/** Lets pending I/O (updates, timers) run between two batches of a long sweep. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Creates the sweep. A user with no activity for `retentionMs` and no reminder scheduled is
- * deleted with all their data, in batches so that one sweep never holds the database for long.
+ * deleted with all their data, in batches so that one sweep never holds the database for long:
+ * each batch is one transaction (found through the index on `last_seen_at`), and the event loop
+ * runs between batches, so updates keep being answered during a sweep of a large backlog.
  */
 export function createRetentionSweep(options: {
   readonly store: Store;
@@ -26,10 +34,11 @@ export function createRetentionSweep(options: {
     let total = 0;
     for (;;) {
       const deleted = await options.store.transaction((repos) =>
-        repos.users.sweepInactive(before, 500),
+        repos.users.sweepInactive(before, batchSize),
       );
       total += deleted;
-      if (deleted < 500) break;
+      if (deleted < batchSize) break;
+      await yieldToEventLoop();
     }
     if (total > 0) options.log.info({ deleted: total }, 'retention: inactive users deleted');
     return total;

@@ -71,4 +71,16 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
       CREATE INDEX progress_by_origin ON progress (origin, guide_id, status) WHERE origin IS NOT NULL;
     `);
   },
+  // 3: indexes for the start-up and daily queries, which scanned every row on large databases.
+  // - The retention sweep looks for users not seen since a date.
+  // - The guide-change check looks for completed progress of an older guide version: with the
+  //   version in the index it is an index search, not a read of every completed row. This index
+  //   starts with the columns of `progress_by_guide`, which it replaces.
+  (db) => {
+    db.exec(`
+      CREATE INDEX users_by_last_seen ON users (last_seen_at);
+      CREATE INDEX progress_by_guide_version ON progress (guide_id, status, guide_version);
+      DROP INDEX progress_by_guide;
+    `);
+  },
 ];

@@ -123,6 +123,23 @@ export const claimRemindersSql = `UPDATE reminders SET due_at = :lease, lease_un
   WHERE (user_id, guide_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:keys))
   RETURNING user_id, guide_id, kind, attempts`;
 
+/**
+ * The retention sweep: up to `limit` users not seen since a date and with no reminder. It must
+ * search the index `users_by_last_seen` (a test checks its query plan).
+ */
+export const sweepInactiveSql = `DELETE FROM users WHERE id IN (
+    SELECT u.id FROM users u
+    WHERE u.last_seen_at < ? AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.user_id = u.id)
+    LIMIT ?)`;
+
+/**
+ * For a guide now at some version: completed progress of an older version is asked to re-check.
+ * It must search the index `progress_by_guide_version` (a test checks its query plan).
+ */
+export const markNeedsRecheckSql = `UPDATE progress SET status = 'needs_recheck', updated_at = :now
+  WHERE guide_id = :guide_id AND status = 'completed' AND guide_version < :version
+  RETURNING user_id`;
+
 /** A reminder's key, for matching rows of two statements. */
 const claimKey = (userId: number, guideId: string): string => `${userId}\u0000${guideId}`;
 
@@ -168,12 +185,7 @@ export function createSqliteStore(db: Database): Store {
             + (SELECT count(*) FROM reminders WHERE user_id = ?) AS n`,
     ),
     deleteUser: db.prepare<[number]>('DELETE FROM users WHERE id = ?'),
-    sweepInactive: db.prepare<[number, number]>(
-      `DELETE FROM users WHERE id IN (
-         SELECT u.id FROM users u
-         WHERE u.last_seen_at < ? AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.user_id = u.id)
-         LIMIT ?)`,
-    ),
+    sweepInactive: db.prepare<[number, number]>(sweepInactiveSql),
     listReminders: db.prepare<[number], ReminderRow>(
       'SELECT user_id, guide_id, kind, due_at, attempts FROM reminders WHERE user_id = ? ORDER BY guide_id',
     ),
@@ -267,11 +279,7 @@ export function createSqliteStore(db: Database): Store {
     markNeedsRecheck: db.prepare<
       { version: number; guide_id: string; now: number },
       { user_id: number }
-    >(
-      `UPDATE progress SET status = 'needs_recheck', updated_at = :now
-       WHERE guide_id = :guide_id AND guide_version < :version AND status = 'completed'
-       RETURNING user_id`,
-    ),
+    >(markNeedsRecheckSql),
     queueChanged: db.prepare<{ user_id: number; guide_id: string; now: number }>(
       `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at, paused)
        SELECT id, :guide_id, platform, 'changed', :now, 1 - dm_ok FROM users

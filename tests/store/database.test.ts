@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations.js';
-import { createSqliteStore } from '../../src/store/sqlite-store.js';
+import {
+  createSqliteStore,
+  markNeedsRecheckSql,
+  sweepInactiveSql,
+} from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp.js';
 
 const key = { platform: 'telegram', platformUserId: '42' } as const;
@@ -16,6 +20,8 @@ describe('database', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // NORMAL (1): safe in WAL mode, and no fsync on every commit.
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
     const tables = db
       .prepare<[], { name: string; strict: number }>(
         "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
@@ -101,6 +107,59 @@ describe('database', () => {
       statsOn: false,
       language: null,
     });
+    store.close();
+  });
+
+  it('migration 3 brings a version-2 database to version 3 with the indexes of the start-up queries', async () => {
+    const path = join(tmp(), 'm3.sqlite');
+    const raw = new BetterSqlite3(path);
+    migrations[0]!(raw);
+    migrations[1]!(raw);
+    raw.pragma('user_version = 2');
+    raw
+      .prepare(
+        "INSERT INTO users (id, platform, platform_user_id, language, created_at, last_seen_at) VALUES (7, 'telegram', '9', 'fr', 1, 1), (8, 'telegram', '10', 'fr', 1, 1)",
+      )
+      .run();
+    raw
+      .prepare(
+        "INSERT INTO progress (user_id, guide_id, state, status, guide_version, updated_at) VALUES (7, 'x-grok', '{}', 'completed', 1, 1)",
+      )
+      .run();
+    raw.close();
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index'")
+      .all()
+      .map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['users_by_last_seen', 'progress_by_guide_version']),
+    );
+    expect(indexes).not.toContain('progress_by_guide'); // replaced: its columns lead the new one
+    const plan = (sql: string, ...params: unknown[]) =>
+      db
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => r.detail)
+        .join('\n');
+    const sweep = plan(sweepInactiveSql, 1, 10);
+    expect(sweep).toMatch(
+      /SEARCH u USING (COVERING )?INDEX users_by_last_seen \(last_seen_at<\?\)/,
+    );
+    expect(sweep).not.toMatch(/SCAN (u|users|r|reminders)\b/);
+    const recheck = plan(markNeedsRecheckSql, { now: 1, guide_id: 'x-grok', version: 2 });
+    expect(recheck).toMatch(
+      /SEARCH progress USING (COVERING )?INDEX progress_by_guide_version \(guide_id=\? AND status=\? AND guide_version<\?\)/,
+    );
+    expect(recheck).not.toMatch(/SCAN progress/);
+    const store = createSqliteStore(db);
+    expect(
+      await store.transaction((repos) => repos.reminders.queueGuideChange('x-grok', 2, 50)),
+    ).toBe(1);
+    // User 7 now has a reminder (queued above) and stays; user 8 has none.
+    expect(await store.transaction((repos) => repos.users.sweepInactive(100, 10))).toBe(1);
+    expect(db.prepare('SELECT id FROM users').all()).toEqual([{ id: 7 }]);
     store.close();
   });
 
