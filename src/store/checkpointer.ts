@@ -52,8 +52,8 @@ function createWorker(data: CheckpointerData): Worker {
 }
 
 /**
- * Starts the checkpointer of the database file at `path` (already open in WAL mode, with
- * `wal_autocheckpoint = 0` on the caller's connection). Every `everyMs` the thread copies the
+ * Starts the checkpointer of the database file at `path` (already open in WAL mode; the
+ * caller's connection turns its own automatic checkpoint off or far up). Every `everyMs` the thread copies the
  * WAL back into the database with `PRAGMA wal_checkpoint(PASSIVE)`, which waits for nobody, so
  * the WAL stays bounded while no `COMMIT` on the caller's thread ever copies it or waits for an
  * fsync. Several processes on one file may each run one: checkpoints are serialised by SQLite.

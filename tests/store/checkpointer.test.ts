@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { checkpointerOf, openDatabase } from '../../src/store/database.js';
 import { useTempDir } from '../helpers/temp.js';
@@ -21,15 +22,20 @@ const walBytes = (path: string): number =>
 describe('WAL checkpointer', () => {
   const tmp = useTempDir();
 
-  it('keeps the WAL bounded while commits never checkpoint themselves', async () => {
-    const path = join(tmp(), 'bounded.sqlite');
-    const db = openDatabase(path, { checkpointEveryMs: 50 });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  const blobTable = (db: Database) => {
     db.exec('CREATE TABLE blobs (data BLOB NOT NULL) STRICT');
     const insert = db.prepare('INSERT INTO blobs (data) VALUES (randomblob(4000))');
-    const write = db.transaction(() => {
+    return db.transaction(() => {
       for (let i = 0; i < 250; i += 1) insert.run(); // about 1 MB
     });
+  };
+
+  it('keeps the WAL bounded by itself when writes pause, commits never checkpointing', async () => {
+    const path = join(tmp(), 'bounded.sqlite');
+    // The commits' own checkpoint is out of reach here (60 MB): the thread does all the work.
+    const db = openDatabase(path, { checkpointEveryMs: 50, maxWalPages: 15_000 });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(15_000);
+    const write = blobTable(db);
     let largest = 0;
     for (let round = 0; round < 30; round += 1) {
       write();
@@ -40,8 +46,23 @@ describe('WAL checkpointer', () => {
     // About 30 MB went through the WAL; without checkpoints it would hold all of it.
     expect(written).toBeGreaterThan(25_000_000);
     expect(largest).toBeLessThan(8_000_000);
-    // Still 0: the thread did the work (had it failed, SQLite's own checkpoints would be back).
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // Unchanged: the thread did the work (had it failed, SQLite's default would be back).
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(15_000);
+    db.close();
+  });
+
+  it('keeps the WAL under its limit when writes never pause', () => {
+    const path = join(tmp(), 'busy.sqlite');
+    const db = openDatabase(path, { checkpointEveryMs: 20, maxWalPages: 500 });
+    const write = blobTable(db);
+    let largest = 0;
+    for (let round = 0; round < 20; round += 1) {
+      write();
+      largest = Math.max(largest, walBytes(path));
+    }
+    expect(statSync(path).size).toBeGreaterThan(15_000_000);
+    // 500 pages of 4 KiB, plus the one transaction that crosses the limit.
+    expect(largest).toBeLessThan(4_000_000);
     db.close();
   });
 
