@@ -32,7 +32,7 @@ export interface CheckpointerOptions {
  * with no flag (a flag the process was started with, such as a V8 option, may be refused in a
  * worker). Under `tsx` and vitest it is `.ts`, which a new thread cannot load by itself: Node 20
  * does not apply loader hooks given in `execArgv` to a worker's entry file, so a two-line
- * bootstrap registers tsx in the thread first, then imports the worker.
+ * bootstrap registers tsx in the thread first, then loads the worker.
  */
 function createWorker(data: CheckpointerData): Worker {
   const extension = extname(fileURLToPath(import.meta.url));
@@ -53,10 +53,11 @@ function createWorker(data: CheckpointerData): Worker {
 
 /**
  * Starts the checkpointer of the database file at `path` (already open in WAL mode; the
- * caller's connection turns its own automatic checkpoint off or far up). Every `everyMs` the thread copies the
- * WAL back into the database with `PRAGMA wal_checkpoint(PASSIVE)`, which waits for nobody, so
- * the WAL stays bounded while no `COMMIT` on the caller's thread ever copies it or waits for an
- * fsync. Several processes on one file may each run one: checkpoints are serialised by SQLite.
+ * caller's connection turns its own automatic checkpoint off or far up). Every `everyMs` the
+ * thread copies the WAL back into the database with `PRAGMA wal_checkpoint(PASSIVE)`, which
+ * waits for nobody: the copy and its fsync happen off the caller's thread, and a WAL that gets
+ * pauses between writes is rewound by the next one, so it stays small. Several processes on one
+ * file may each run one: SQLite serialises checkpoints.
  *
  * The thread never keeps the process alive (it is unref'd). If it fails, `onFailure` is called
  * once and the caller should let SQLite checkpoint on commit again.
