@@ -1,6 +1,14 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, GrammyError, HttpError, InputFile, webhookCallback, type Context } from 'grammy';
+import {
+  Bot,
+  GrammyError,
+  HttpError,
+  InputFile,
+  webhookCallback,
+  type Context,
+  type Transformer,
+} from 'grammy';
 import type { HttpServer } from '../../app/http-server.js';
 import type { UpdateTracker } from '../../app/updates.js';
 import type { FloodGuard } from '../../app/flood-guard.js';
@@ -64,6 +72,19 @@ export function updateKind(ctx: Context): string {
   return Object.keys(ctx.update).find((key) => key !== 'update_id') ?? 'unknown';
 }
 
+/**
+ * An API transformer that makes each long poll (`getUpdates`) wait one turn of the event loop,
+ * so the updates just received are handled up to their first API call, and those calls are
+ * written, before the next poll is prepared and written: answers leave first, and the poll
+ * follows within a millisecond. Every other call passes straight through.
+ */
+export const pollAfterHandling: Transformer = (prev, method, payload, signal) =>
+  method === 'getUpdates'
+    ? new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+        prev(method, payload, signal),
+      )
+    : prev(method, payload, signal);
+
 /** The deep link guide the group hand-off opens. */
 const grokGuide = 'x-grok';
 
@@ -108,6 +129,7 @@ export function createTelegramBot(
     client: { apiRoot: options.apiRoot },
   });
   bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(pollAfterHandling);
   const tracker = options.tracker;
   bot.use(async (ctx, next) => {
     try {

@@ -197,6 +197,36 @@ describe('the Telegram bot against the fake Bot API', () => {
     assertWellBehaved();
   });
 
+  it('answers each update before it polls for the next', async () => {
+    const ann = fake.user({ id: 522, firstName: 'Ann', languageCode: 'en' });
+    let message = await talk(fake, ann).say('/grok_optout');
+    for (let press = 0; press < 3; press += 1) {
+      const done = message.buttons.find((b) => b.text === '✅ Done');
+      if (!done || !('callback_data' in done)) throw new Error('no ✅ Done button');
+      const from = fake.calls.length;
+      const updateId = fake.press(ann, message, done.callback_data).update_id;
+      const delivered = await fake.waitFor(
+        (c) =>
+          c.method === 'getupdates' &&
+          c.response.ok &&
+          (c.response.result as { update_id: number }[]).some((u) => u.update_id === updateId),
+        5000,
+        from,
+      );
+      const edit = await fake.waitFor((c) => c.method === 'editmessagetext', 5000, from);
+      // The poll that follows is held until its timeout (1 s here), then recorded.
+      const nextPoll = await fake.waitFor(
+        (c) => c.method === 'getupdates' && c.receivedAt > delivered.answeredAt,
+        5000,
+        from,
+      );
+      expect(edit.receivedAt).toBeLessThan(nextPoll.receivedAt);
+      message = fake.messages(ann.id).find((m) => m.message_id === message.message_id)!;
+    }
+    expect(message.text).toContain('Step 4 of 4');
+    assertWellBehaved();
+  });
+
   it('answers a press once and says so when the edit fails, and sends anew when the message is gone', async () => {
     const ann = fake.user({ id: 521, firstName: 'Ann', languageCode: 'en' });
     const user = talk(fake, ann);
