@@ -94,7 +94,12 @@ export function createWalkthroughService(deps: ServiceDeps): WalkthroughService 
     origin: string | null = null,
   ): Promise<Reply> {
     const loaded = await loadProgress(repos, user, guide);
-    const reminder = await repos.reminders.get(user.id, guide.id);
+    // The stored reminder only shows on the screen of a completed guide (every event that
+    // completes or reschedules brings its own time): other steps need not read it.
+    const reminder =
+      loaded.progress.status === 'completed'
+        ? await repos.reminders.get(user.id, guide.id)
+        : undefined;
     const before = loaded.progress.status;
     const result = transition(loaded.progress, event, {
       now: now(),

@@ -190,6 +190,20 @@ describe('the application service', () => {
     );
   });
 
+  it('shows a completed guide with the time left until its stored reminder', async () => {
+    const { service, localizer, advance } = app();
+    let reply = await service.openGuide(ann, 'x-grok');
+    for (let step = 0; step < 4; step += 1)
+      reply = await service.press(ann, button(reply, 'ui:buttons.done'));
+    advance(10 * 86_400_000);
+    const reopened = localizer.screen((await service.openGuide(ann, 'x-grok')).screen, 'en');
+    expect(reopened.body.at(-1)).toBe(
+      "Platforms sometimes change these settings back. I'll remind you to check in 20 days.",
+    );
+    const stale = await service.press(ann, '1:s:x-grok:1:3:d');
+    expect(localizer.screen(stale.screen, 'en').body.at(-1)).toContain('in 20 days');
+  });
+
   it('records when a user was last seen at most once an hour, not at every update', async () => {
     const { service, db, advance } = app();
     const lastSeen = () =>
