@@ -14,6 +14,8 @@ export interface CommunityKit {
   readonly log: Logger;
   readonly send: (ctx: Context, message: TelegramMessage) => Promise<void>;
   readonly render: (reply: Reply) => TelegramMessage;
+  /** Answers a callback query, once: the adapter's catch-all then leaves it alone. */
+  readonly answer: (ctx: Context, options?: { text?: string }) => Promise<true>;
 }
 
 /** The group a message or button comes from, as a community. */
@@ -77,7 +79,7 @@ export function panelMessage(
  * forgetting a group's settings when the bot is removed from it.
  */
 export function installCommunityHandlers(bot: Bot, kit: CommunityKit): void {
-  const { service, localizer, log, send, render } = kit;
+  const { service, localizer, log, send, render, answer } = kit;
   const groups = bot.chatType(['group', 'supergroup']);
 
   groups.command('optout_panel', async (ctx) => {
@@ -132,12 +134,10 @@ export function installCommunityHandlers(bot: Bot, kit: CommunityKit): void {
     if (!actor) return next();
     const reply = await service.press(actor, ctx.callbackQuery.data);
     if (actor.isAdmin !== true) {
-      await ctx.answerCallbackQuery({
-        text: localizer.text(text('ui:community.notAdmin'), reply.language),
-      });
+      await answer(ctx, { text: localizer.text(text('ui:community.notAdmin'), reply.language) });
       return;
     }
-    await ctx.answerCallbackQuery();
+    await answer(ctx);
     const message = render(reply);
     await ctx
       .editMessageText(message.text, { parse_mode: 'HTML', reply_markup: message.reply_markup })

@@ -281,7 +281,7 @@ export function createTelegramBot(
     );
     await ctx.reply(message.text, { parse_mode: 'HTML', reply_markup: message.reply_markup });
   };
-  installCommunityHandlers(bot, { service, localizer, log, send, render });
+  installCommunityHandlers(bot, { service, localizer, log, send, render, answer });
   groups.command('grok_optout', (ctx) => handOff(ctx, grokGuide));
   groups.command(['start', 'guides', 'status', 'language', 'help'], (ctx) =>
     handOff(ctx, undefined),

@@ -116,6 +116,24 @@ describe('the community layer on Telegram', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('answers a settings button once when its edit fails', async () => {
+    const settings = await inGroup(admin, '/optout_settings');
+    const turnOn = settings.buttons.find((x) => x.text === 'Turn stats on');
+    fake.fault('editMessageText', { error_code: 400, description: 'Bad Request: unexpected' });
+    const from = fake.calls.length;
+    const queryId = fake.press(admin, settings, (turnOn as { callback_data: string }).callback_data)
+      .callback_query?.id;
+    await fake.waitFor((c) => c.method === 'editmessagetext' && c.outcome === 'fault', 5000, from);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answers = fake.calls
+      .slice(from)
+      .filter(
+        (c) => c.method === 'answercallbackquery' && c.params['callback_query_id'] === queryId,
+      );
+    expect(answers.map((c) => c.outcome)).toEqual(['ok']);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('refuses admin commands from a member, and posts nothing', async () => {
     const member = fake.user({ id: 920, firstName: 'Member', languageCode: 'en' });
     for (const command of ['/optout_panel', '/optout_stats', '/optout_settings']) {
