@@ -146,14 +146,14 @@ runPart('updates', async () => {
       '',
       `### Alternating phases: ${rate} updates/s, ${rounds} rounds of ${durationMs / 1000} s per bot (first ${warmupMs / 1000} s of each not counted)`,
       '',
-      'Latency: from the `getUpdates` answer carrying the update leaving the fake to the call showing the answer arriving (`sendMessage` for a command; for a button, ours edits the message after `answerCallbackQuery`, the floor sends one message).',
+      'Latency: from the `getUpdates` answer carrying the update leaving the fake to the call showing the answer arriving (`sendMessage` for a command; for a button, ours sends `editMessageText` and then, without waiting, `answerCallbackQuery`; the floor sends one message).',
       '',
       table(
         ['bot', 'updates', 'p50', 'p95', 'p99', 'max'],
         [
           latencyRow('floor', screen.floor),
           latencyRow('ours', screen.ours),
-          latencyRow('ours, first call (answerCallbackQuery)', first),
+          latencyRow('ours, first call (of the edit and the callback answer)', first),
         ],
       ),
       '',

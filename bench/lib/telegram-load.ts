@@ -40,7 +40,7 @@ export interface UpdateRecord {
   readonly injectedAt: number;
   /** When the `getUpdates` answer carrying it was written. */
   leftAt?: number;
-  /** When the first call answering it arrived (for a button: `answerCallbackQuery`). */
+  /** When the first call answering it arrived (for a button: the edit or the callback answer). */
   firstAt?: number;
   /** When the call showing the answer arrived (`sendMessage` or `editMessageText`). */
   screenAt?: number;
