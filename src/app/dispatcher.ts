@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Catalog } from '../core/catalog.js';
 import { assertNever } from '../core/never.js';
-import type { ClaimedReminder, Platform, ReminderResolution, Store } from '../core/ports.js';
+import type {
+  ClaimedReminder,
+  Platform,
+  ReminderDelivery,
+  ReminderResolution,
+  Store,
+} from '../core/ports.js';
 import { planReminder, retryDelay } from '../core/reminders.js';
 import type { Intervals } from '../core/schedule.js';
 import type { Logger } from './logger.js';
@@ -108,7 +114,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   /** What to store after a delivery attempt. */
   function afterDelivery(
-    claim: ClaimedReminder,
+    claim: ReminderDelivery,
     outcome: DeliveryOutcome,
     sent: ReminderResolution,
   ): ReminderResolution {
@@ -138,11 +144,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function deliver(
     platform: Platform,
-    claim: ClaimedReminder,
+    claimed: ClaimedReminder,
     stats: DispatchStats,
   ): Promise<void> {
     const lane = lanes.get(platform);
     if (!lane) return;
+    // What the send needs is read now, not at the claim: it stays cheap however many are claimed.
+    const claim = await store.transaction((repos) => repos.reminders.load(claimed));
+    if (claim === undefined) {
+      stats.lost += 1; // taken over, rescheduled or cancelled meanwhile: nothing to send
+      return;
+    }
     const plan = planReminder({
       kind: claim.kind,
       guide: catalog.get(claim.guideId),

@@ -82,15 +82,23 @@ export interface ProgressRepository {
   ): Promise<void>;
 }
 
-/** A reminder claimed by a dispatcher: it holds it until `leaseUntil`, then anyone may reclaim it. */
+/**
+ * A reminder claimed by a dispatcher: `owner` holds it until `leaseUntil`, after which anyone may
+ * claim it again (after a crash). A claim is only the key and the lease, so that claiming many is
+ * cheap; what sending needs is read with `ReminderRepository.load` just before the send.
+ */
 export interface ClaimedReminder {
   readonly userId: number;
   readonly guideId: string;
-  readonly kind: ReminderKind;
-  /** Delivery attempts so far, this one included. */
-  readonly attempts: number;
   readonly leaseUntil: number;
   readonly owner: string;
+}
+
+/** A claimed reminder with what its delivery needs, read while the claim is held. */
+export interface ReminderDelivery extends ClaimedReminder {
+  readonly kind: ReminderKind;
+  /** Delivery attempts so far, this one included (claims that crashed count too). */
+  readonly attempts: number;
   readonly platformUserId: string;
   readonly language: string;
   readonly cadence: Cadence;
@@ -117,14 +125,16 @@ export interface ReminderRepository {
   get(userId: number, guideId: string): Promise<ReminderRecord | undefined>;
   /** A user's reminders, for their data export. */
   list(userId: number): Promise<ReminderRecord[]>;
-  /** Creates or replaces the user's reminder for the guide. */
+  /** Creates or replaces the user's reminder for the guide, ending any claim on it. */
   schedule(userId: number, guideId: string, kind: ReminderKind, dueAt: number): Promise<void>;
   cancel(userId: number, guideId: string): Promise<void>;
   /** Pauses (the bot cannot write to the user) or resumes all of a user's reminders. */
   setPaused(userId: number, paused: boolean): Promise<void>;
   /**
-   * Claims up to `limit` due reminders of a platform, oldest first: each is held by `owner`
-   * until `leaseUntil`, after which another dispatcher may claim it again (after a crash).
+   * Claims up to `limit` due, unpaused reminders of a platform, oldest first, skipping those
+   * another claim holds until after `now`: each is held by `owner` until `leaseUntil`, after which
+   * another dispatcher may claim it again (after a crash), the attempt counted. Returns keys and
+   * leases only, oldest first; see `load`.
    */
   claimDue(
     platform: Platform,
@@ -133,9 +143,21 @@ export interface ReminderRepository {
     leaseUntil: number,
     owner: string,
   ): Promise<ClaimedReminder[]>;
-  /** Applies a resolution if the claim is still held; false when the lease was lost. */
+  /**
+   * What sending a claimed reminder needs (kind, attempts, the user's address, language, cadence
+   * and progress), read just before the send. Undefined when the claim is no longer held (its
+   * lease was taken over, the reminder was rescheduled or cancelled, or its user forgotten).
+   */
+  load(claim: ClaimedReminder): Promise<ReminderDelivery | undefined>;
+  /**
+   * Applies a resolution and ends the claim, if the claim is still held (same owner and lease);
+   * false when the lease was lost, and then nothing changes.
+   */
   resolve(claim: ClaimedReminder, resolution: ReminderResolution): Promise<boolean>;
-  /** Gives back every reminder `owner` holds, due at `now` (graceful shutdown). */
+  /**
+   * Gives back every reminder `owner` holds (graceful shutdown): each is due again at once (its
+   * own due time has passed by `now`), the unsent attempt not counted. Returns how many.
+   */
   release(owner: string, now: number): Promise<number>;
   /**
    * For a guide now at `version`: users who completed an older version are asked to re-check.

@@ -83,4 +83,44 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
       DROP INDEX progress_by_guide;
     `);
   },
+  // 4: claims (leases) move out of `reminders` into a small table of their own, so that a claim
+  // writes a few pages of that table instead of a random page of the big one per reminder.
+  // - A row is a claim: held by `owner` until `lease_until`; once that has passed, anyone may
+  //   claim the reminder again (the row is replaced). `attempts` counts the claims since the
+  //   reminder was last resolved (crashed ones included): the delivery attempts so far are
+  //   `reminders.attempts + reminder_leases.attempts`.
+  // - `reminder_leases_by_owner` makes giving back a stopping dispatcher's claims an index search.
+  // - The trigger removes a claim with its reminder (cancelled, dropped, or its user forgotten,
+  //   by the users → reminders cascade). A foreign key would look the reminder up for every
+  //   claimed row, which is the random read of the big table this table avoids.
+  // - `reminders.lease_until` and `lease_owner` are no longer used (always NULL from now on).
+  //   Claims held at the upgrade are moved here as they are: a reminder claimed by version 3 has
+  //   `due_at` = the end of its lease and `attempts` including that claim, so it stays held until
+  //   then and counts the attempt if its holder never resolves it.
+  (db) => {
+    db.exec(`
+      CREATE TABLE reminder_leases (
+        user_id     INTEGER NOT NULL,
+        guide_id    TEXT    NOT NULL,
+        owner       TEXT    NOT NULL,
+        lease_until INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL CHECK (attempts >= 0),
+        PRIMARY KEY (user_id, guide_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX reminder_leases_by_owner ON reminder_leases (owner);
+      CREATE TRIGGER reminder_leases_follow_reminders AFTER DELETE ON reminders
+      BEGIN
+        DELETE FROM reminder_leases WHERE user_id = old.user_id AND guide_id = old.guide_id;
+      END;
+
+      INSERT INTO reminder_leases (user_id, guide_id, owner, lease_until, attempts)
+        SELECT user_id, guide_id, lease_owner, lease_until, 1 FROM reminders
+        WHERE lease_owner IS NOT NULL AND lease_until IS NOT NULL
+        ORDER BY user_id, guide_id;
+      UPDATE reminders SET lease_owner = NULL, lease_until = NULL,
+          attempts = CASE WHEN lease_owner IS NOT NULL AND lease_until IS NOT NULL
+            THEN max(attempts - 1, 0) ELSE attempts END
+        WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL;
+    `);
+  },
 ];

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Cadence } from '../core/actions.js';
 import type {
-  ClaimedReminder,
   CommunityRecord,
   CommunityRepository,
   ProgressRecord,
@@ -101,27 +100,52 @@ const toReminder = (row: ReminderRow): ReminderRecord => ({
 });
 
 /**
- * The dispatcher's claim, first half: the due reminders of one platform, oldest first, with what
- * a send needs (the user's address, language and cadence, and their progress in the guide), in
- * one query. It must stay on the partial index `reminders_due` and read users and progress by
- * primary key (a test checks its query plan).
+ * The dispatcher's claim, first half: the keys of the due, unpaused reminders of one platform,
+ * oldest first, skipping those under a live lease; for an expired lease, the claims it counted.
+ * It reads only the partial index `reminders_due` (which holds the keys) and the small table
+ * `reminder_leases` by primary key, never the big table (a test checks its query plan).
  */
-export const dueRemindersSql = `SELECT r.user_id, r.guide_id, u.platform_user_id, u.language, u.cadence, p.state
+export const dueKeysSql = `SELECT r.user_id, r.guide_id
   FROM reminders r
-  JOIN users u ON u.id = r.user_id
-  LEFT JOIN progress p ON p.user_id = r.user_id AND p.guide_id = r.guide_id
+  LEFT JOIN reminder_leases l ON l.user_id = r.user_id AND l.guide_id = r.guide_id
   WHERE r.platform = :platform AND r.paused = 0 AND r.due_at <= :now
+    AND (l.lease_until IS NULL OR l.lease_until <= :now)
   ORDER BY r.due_at LIMIT :limit`;
 
 /**
- * The claim, second half: leases the reminders selected above, given as a JSON array of
- * `[user_id, guide_id]`, in one statement. Claiming moves `due_at` to the end of the lease: an
- * expired lease is simply due again. Each row is found by primary key (a test checks the plan).
+ * The claim, second half: leases the keys selected above, given as a JSON array of
+ * `[user_id, guide_id]` in key order, in one statement. An expired lease is replaced, its count of
+ * claims carried over, so a claim that crashed counts as an attempt. Writes only `reminder_leases`.
  */
-export const claimRemindersSql = `UPDATE reminders SET due_at = :lease, lease_until = :lease,
-    lease_owner = :owner, attempts = attempts + 1
-  WHERE (user_id, guide_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:keys))
-  RETURNING user_id, guide_id, kind, attempts`;
+export const leaseSql = `INSERT INTO reminder_leases (user_id, guide_id, owner, lease_until, attempts)
+  SELECT value ->> 0, value ->> 1, :owner, :lease, 1 FROM json_each(:keys) WHERE true
+  ON CONFLICT (user_id, guide_id) DO UPDATE SET owner = excluded.owner,
+    lease_until = excluded.lease_until, attempts = reminder_leases.attempts + 1`;
+
+/**
+ * What sending a claimed reminder needs, if the claim is still held: primary-key reads of the
+ * lease, the reminder, the user and their progress (a test checks its query plan).
+ */
+export const loadClaimSql = `SELECT r.kind, r.attempts + l.attempts AS attempts, u.platform_user_id,
+    u.language, u.cadence, p.state
+  FROM reminder_leases l
+  JOIN reminders r ON r.user_id = l.user_id AND r.guide_id = l.guide_id
+  JOIN users u ON u.id = l.user_id
+  LEFT JOIN progress p ON p.user_id = l.user_id AND p.guide_id = l.guide_id
+  WHERE l.user_id = :user_id AND l.guide_id = :guide_id AND l.owner = :owner
+    AND l.lease_until = :lease`;
+
+/**
+ * Graceful shutdown, first half: a reclaimed reminder's crashed attempts (all its claims but the
+ * unsent one) are kept on the reminder before the lease goes. Searches `reminder_leases_by_owner`.
+ */
+export const releaseAttemptsSql = `UPDATE reminders SET attempts = reminders.attempts + l.attempts - 1
+  FROM reminder_leases l
+  WHERE l.owner = :owner AND l.attempts > 1
+    AND reminders.user_id = l.user_id AND reminders.guide_id = l.guide_id`;
+
+/** Graceful shutdown, second half: the owner's leases go (`reminder_leases_by_owner`). */
+export const releaseSql = 'DELETE FROM reminder_leases WHERE owner = :owner';
 
 /**
  * The retention sweep: up to `limit` users not seen since a date and with no reminder. It must
@@ -139,9 +163,6 @@ export const sweepInactiveSql = `DELETE FROM users WHERE id IN (
 export const markNeedsRecheckSql = `UPDATE progress SET status = 'needs_recheck', updated_at = :now
   WHERE guide_id = :guide_id AND status = 'completed' AND guide_version < :version
   RETURNING user_id`;
-
-/** A reminder's key, for matching rows of two statements. */
-const claimKey = (userId: number, guideId: string): string => `${userId}\u0000${guideId}`;
 
 /** Serialises asynchronous critical sections: each waits for the previous one to finish. */
 function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
@@ -222,60 +243,54 @@ export function createSqliteStore(db: Database): Store {
       `INSERT INTO reminders (user_id, guide_id, platform, kind, due_at, paused)
        SELECT id, :guide_id, platform, :kind, :due_at, 1 - dm_ok FROM users WHERE id = :user_id
        ON CONFLICT (user_id, guide_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at,
-         attempts = 0, paused = excluded.paused, lease_until = NULL, lease_owner = NULL,
-         last_error = NULL`,
+         attempts = 0, paused = excluded.paused, last_error = NULL`,
+    ),
+    endLease: db.prepare<[number, string]>(
+      'DELETE FROM reminder_leases WHERE user_id = ? AND guide_id = ?',
     ),
     setPaused: db.prepare<[number, number]>('UPDATE reminders SET paused = ? WHERE user_id = ?'),
-    dueReminders: db.prepare<
+    dueKeys: db.prepare<
       { platform: string; now: number; limit: number },
+      { user_id: number; guide_id: string }
+    >(dueKeysSql),
+    lease: db.prepare<{ keys: string; lease: number; owner: string }>(leaseSql),
+    loadClaim: db.prepare<
+      { user_id: number; guide_id: string; owner: string; lease: number },
       {
-        user_id: number;
-        guide_id: string;
+        kind: ReminderKind;
+        attempts: number;
         platform_user_id: string;
         language: string;
         cadence: Cadence;
         state: string | null;
       }
-    >(dueRemindersSql),
-    claimReminders: db.prepare<
-      { keys: string; lease: number; owner: string },
-      { user_id: number; guide_id: string; kind: ReminderKind; attempts: number }
-    >(claimRemindersSql),
+    >(loadClaimSql),
+    takeLease: db.prepare<
+      { user_id: number; guide_id: string; owner: string; lease: number },
+      { attempts: number }
+    >(
+      `DELETE FROM reminder_leases
+       WHERE user_id = :user_id AND guide_id = :guide_id AND owner = :owner AND lease_until = :lease
+       RETURNING attempts`,
+    ),
     reschedule: db.prepare<{
       user_id: number;
       guide_id: string;
-      owner: string;
-      lease: number;
       due_at: number;
       kind: string;
       error: string | null;
-      reset: number;
+      attempts: number | null;
     }>(
       `UPDATE reminders SET due_at = :due_at, kind = :kind, last_error = :error,
-         attempts = CASE WHEN :reset = 1 THEN 0 ELSE attempts END,
-         lease_until = NULL, lease_owner = NULL
-       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
+         attempts = coalesce(attempts + :attempts, 0)
+       WHERE user_id = :user_id AND guide_id = :guide_id`,
     ),
-    pauseClaim: db.prepare<{
-      user_id: number;
-      guide_id: string;
-      owner: string;
-      lease: number;
-      error: string;
-    }>(
-      `UPDATE reminders SET paused = 1, last_error = :error, attempts = 0, lease_until = NULL,
-         lease_owner = NULL, due_at = due_at
-       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
+    pauseReminder: db.prepare<{ user_id: number; guide_id: string; error: string }>(
+      `UPDATE reminders SET paused = 1, last_error = :error, attempts = 0
+       WHERE user_id = :user_id AND guide_id = :guide_id`,
     ),
-    dropClaim: db.prepare<{ user_id: number; guide_id: string; owner: string; lease: number }>(
-      `DELETE FROM reminders
-       WHERE user_id = :user_id AND guide_id = :guide_id AND lease_owner = :owner AND lease_until = :lease`,
-    ),
-    release: db.prepare<{ owner: string; now: number }>(
-      `UPDATE reminders SET due_at = :now, lease_until = NULL, lease_owner = NULL,
-         attempts = max(attempts - 1, 0)
-       WHERE lease_owner = :owner`,
-    ),
+    releaseAttempts: db.prepare<{ owner: string }>(releaseAttemptsSql),
+    release: db.prepare<{ owner: string }>(releaseSql),
     markNeedsRecheck: db.prepare<
       { version: number; guide_id: string; now: number },
       { user_id: number }
@@ -285,7 +300,7 @@ export function createSqliteStore(db: Database): Store {
        SELECT id, :guide_id, platform, 'changed', :now, 1 - dm_ok FROM users
        WHERE id = :user_id AND cadence != 'never'
        ON CONFLICT (user_id, guide_id) DO UPDATE SET kind = 'changed', due_at = excluded.due_at,
-         attempts = 0, lease_until = NULL, lease_owner = NULL, last_error = NULL`,
+         attempts = 0, last_error = NULL`,
     ),
     findCommunity: db.prepare<[string, string], CommunityRow>(
       'SELECT * FROM communities WHERE platform = ? AND community_id = ?',
@@ -376,71 +391,81 @@ export function createSqliteStore(db: Database): Store {
       },
       list: async (userId) => sql.listReminders.all(userId).map(toReminder),
       schedule: async (userId, guideId, kind, dueAt) => {
+        sql.endLease.run(userId, guideId);
         sql.scheduleReminder.run({ kind, guide_id: guideId, due_at: dueAt, user_id: userId });
       },
       cancel: async (userId, guideId) => {
-        sql.cancelReminder.run(userId, guideId);
+        sql.cancelReminder.run(userId, guideId); // its lease goes by trigger
       },
       setPaused: async (userId, paused) => {
         sql.setPaused.run(paused ? 1 : 0, userId);
       },
-      // Runs inside the store's transaction (BEGIN IMMEDIATE), so selecting then updating is
+      // Runs inside the store's transaction (BEGIN IMMEDIATE), so selecting then leasing is
       // atomic even with several processes on one database file. Two set-based statements,
-      // whatever the batch size: the select gives the order (oldest first) and the context, the
-      // update the lease; RETURNING gives no order, so its rows are matched by key.
+      // whatever the batch size, neither touching the big table: the select of keys on the index,
+      // then one insert into the small lease table, in key order (its pages are written in order).
       claimDue: async (platform, now, limit, leaseUntil, owner) => {
-        const due = sql.dueReminders.all({ platform, now, limit });
+        const due = sql.dueKeys.all({ platform, now, limit });
         if (due.length === 0) return [];
-        const keys = JSON.stringify(due.map((row) => [row.user_id, row.guide_id]));
-        const leased = new Map(
-          sql.claimReminders
-            .all({ keys, lease: leaseUntil, owner })
-            .map((row) => [claimKey(row.user_id, row.guide_id), row]),
-        );
-        return due.flatMap((row): ClaimedReminder[] => {
-          const claimed = leased.get(claimKey(row.user_id, row.guide_id));
-          if (claimed === undefined) return [];
-          return [
-            {
-              userId: row.user_id,
-              guideId: row.guide_id,
-              kind: claimed.kind,
-              attempts: claimed.attempts,
-              leaseUntil,
-              owner,
-              platformUserId: row.platform_user_id,
-              language: row.language,
-              cadence: row.cadence,
-              state: row.state === null ? undefined : parseJson(row.state),
-            },
-          ];
-        });
+        const keys = due
+          .map((row): [number, string] => [row.user_id, row.guide_id])
+          .sort(([u1, g1], [u2, g2]) => u1 - u2 || (g1 < g2 ? -1 : g1 > g2 ? 1 : 0));
+        sql.lease.run({ keys: JSON.stringify(keys), lease: leaseUntil, owner });
+        return due.map((row) => ({
+          userId: row.user_id,
+          guideId: row.guide_id,
+          leaseUntil,
+          owner,
+        }));
       },
-      resolve: async (claim, resolution) => {
-        const held = {
+      load: async (claim) => {
+        const row = sql.loadClaim.get({
           user_id: claim.userId,
           guide_id: claim.guideId,
           owner: claim.owner,
           lease: claim.leaseUntil,
+        });
+        if (row === undefined) return undefined;
+        return {
+          userId: claim.userId,
+          guideId: claim.guideId,
+          leaseUntil: claim.leaseUntil,
+          owner: claim.owner,
+          kind: row.kind,
+          attempts: row.attempts,
+          platformUserId: row.platform_user_id,
+          language: row.language,
+          cadence: row.cadence,
+          state: row.state === null ? undefined : parseJson(row.state),
         };
+      },
+      resolve: async (claim, resolution) => {
+        const key = { user_id: claim.userId, guide_id: claim.guideId };
+        const lease = sql.takeLease.get({ ...key, owner: claim.owner, lease: claim.leaseUntil });
+        if (lease === undefined) return false;
         switch (resolution.type) {
           case 'reschedule':
-            return (
-              sql.reschedule.run({
-                ...held,
-                due_at: resolution.dueAt,
-                kind: resolution.kind,
-                error: resolution.error ?? null,
-                reset: resolution.error === undefined ? 1 : 0,
-              }).changes === 1
-            );
+            sql.reschedule.run({
+              ...key,
+              due_at: resolution.dueAt,
+              kind: resolution.kind,
+              error: resolution.error ?? null,
+              // A retry keeps counting attempts; a fresh schedule starts again from zero.
+              attempts: resolution.error === undefined ? null : lease.attempts,
+            });
+            return true;
           case 'pause':
-            return sql.pauseClaim.run({ ...held, error: resolution.error }).changes === 1;
+            sql.pauseReminder.run({ ...key, error: resolution.error });
+            return true;
           case 'drop':
-            return sql.dropClaim.run(held).changes === 1;
+            sql.cancelReminder.run(claim.userId, claim.guideId);
+            return true;
         }
       },
-      release: async (owner, now) => sql.release.run({ owner, now }).changes,
+      release: async (owner) => {
+        sql.releaseAttempts.run({ owner });
+        return sql.release.run({ owner }).changes;
+      },
       queueGuideChange: async (guideId, version, now) => {
         const users = sql.markNeedsRecheck.all({ version, guide_id: guideId, now });
         let queued = 0;

@@ -30,6 +30,7 @@ describe('database', () => {
     expect(tables.map((t) => t.name).sort()).toEqual([
       'communities',
       'progress',
+      'reminder_leases',
       'reminders',
       'users',
     ]);
@@ -128,7 +129,7 @@ describe('database', () => {
       .run();
     raw.close();
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     const indexes = db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index'")
       .all()
@@ -160,6 +161,53 @@ describe('database', () => {
     // User 7 now has a reminder (queued above) and stays; user 8 has none.
     expect(await store.transaction((repos) => repos.users.sweepInactive(100, 10))).toBe(1);
     expect(db.prepare('SELECT id FROM users').all()).toEqual([{ id: 7 }]);
+    store.close();
+  });
+
+  it('migration 4 moves the claims held in a version-3 database into the lease table', async () => {
+    const path = join(tmp(), 'm4.sqlite');
+    const raw = new BetterSqlite3(path);
+    for (const step of migrations.slice(0, 3)) step(raw);
+    raw.pragma('user_version = 3');
+    raw.exec(`
+      INSERT INTO users (id, platform, platform_user_id, language, created_at, last_seen_at)
+        VALUES (1, 'telegram', '1', 'en', 1, 1), (2, 'telegram', '2', 'en', 1, 1),
+               (3, 'telegram', '3', 'en', 1, 1);
+      -- As version 3 leaves them: user 1's reminder claimed by "old" (due_at moved to the lease's
+      -- end, the attempt counted), user 2's after a failed retry, user 3's not claimed.
+      INSERT INTO reminders (user_id, guide_id, platform, kind, due_at, attempts, lease_until, lease_owner)
+        VALUES (1, 'x-grok', 'telegram', 'recheck', 2000, 2, 2000, 'old'),
+               (2, 'x-grok', 'telegram', 'recheck', 700, 1, NULL, NULL),
+               (3, 'x-grok', 'telegram', 'recheck', 800, 0, NULL, NULL);
+    `);
+    raw.close();
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.prepare('SELECT * FROM reminder_leases').all()).toEqual([
+      { user_id: 1, guide_id: 'x-grok', owner: 'old', lease_until: 2000, attempts: 1 },
+    ]);
+    expect(
+      db.prepare('SELECT user_id, due_at, attempts, lease_until, lease_owner FROM reminders').all(),
+    ).toEqual([
+      { user_id: 1, due_at: 2000, attempts: 1, lease_until: null, lease_owner: null },
+      { user_id: 2, due_at: 700, attempts: 1, lease_until: null, lease_owner: null },
+      { user_id: 3, due_at: 800, attempts: 0, lease_until: null, lease_owner: null },
+    ]);
+    const store = createSqliteStore(db);
+    const claim = (now: number, owner: string) =>
+      store.transaction(async (repos) => {
+        const claims = await repos.reminders.claimDue('telegram', now, 10, now + 1000, owner);
+        return Promise.all(claims.map((c) => repos.reminders.load(c)));
+      });
+    // Still held by its version-3 claim until 2000; the others are claimable as before.
+    expect((await claim(1200, 'new')).map((c) => [c?.userId, c?.attempts])).toEqual([
+      [2, 2],
+      [3, 1],
+    ]);
+    // Its holder never came back: reclaimed at the end of its lease, the lost attempt counted.
+    expect((await claim(2000, 'new')).map((c) => [c?.userId, c?.attempts])).toEqual([[1, 3]]);
+    // The old holder may still give its claims back, by owner, like any other.
+    expect(await store.transaction((repos) => repos.reminders.release('old', 2000))).toBe(0);
     store.close();
   });
 

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
-import type { Platform, Store } from '../../src/core/ports.js';
+import type { ClaimedReminder, Platform, Store } from '../../src/core/ports.js';
 import { openDatabase } from '../../src/store/database.js';
 import {
-  claimRemindersSql,
   createSqliteStore,
-  dueRemindersSql,
+  dueKeysSql,
+  leaseSql,
+  loadClaimSql,
+  releaseAttemptsSql,
+  releaseSql,
 } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp.js';
 
@@ -39,11 +42,14 @@ describe('reminder queue', () => {
   }
   const claim = (now: number, limit = 10, owner = 'a', platform: Platform = 'telegram') =>
     store.transaction((repos) => repos.reminders.claimDue(platform, now, limit, now + 1000, owner));
+  const load = (c: ClaimedReminder) => store.transaction((repos) => repos.reminders.load(c));
   const row = (userId: number) =>
     db
-      .prepare(
-        'SELECT due_at, attempts, paused, lease_owner, kind, last_error FROM reminders WHERE user_id = ?',
-      )
+      .prepare('SELECT due_at, attempts, paused, kind, last_error FROM reminders WHERE user_id = ?')
+      .get(userId);
+  const lease = (userId: number) =>
+    db
+      .prepare('SELECT owner, lease_until, attempts FROM reminder_leases WHERE user_id = ?')
       .get(userId);
 
   it('claims due reminders of one platform, oldest first, with what delivery needs', async () => {
@@ -53,7 +59,9 @@ describe('reminder queue', () => {
     await enrol('4', 50, 'discord');
     const claimed = await claim(500);
     expect(claimed.map((c) => c.userId)).toEqual([early, late]);
-    expect(claimed[0]).toMatchObject({
+    expect(claimed[0]).toEqual({ userId: early, guideId: 'x-grok', leaseUntil: 1500, owner: 'a' });
+    expect(await load(claimed[0]!)).toMatchObject({
+      kind: 'recheck',
       platformUserId: '2',
       language: 'en',
       cadence: 'default',
@@ -70,7 +78,7 @@ describe('reminder queue', () => {
     expect(await claim(600, 10, 'b')).toHaveLength(0);
     const again = await claim(1600, 10, 'b');
     expect(again).toHaveLength(1);
-    expect(again[0]?.attempts).toBe(2);
+    expect((await load(again[0]!))?.attempts).toBe(2);
   });
 
   it('saves an outcome only while the claim is held', async () => {
@@ -81,11 +89,14 @@ describe('reminder queue', () => {
       repos.reminders.resolve(first!, { type: 'reschedule', dueAt: 9, kind: 'recheck' }),
     );
     expect(lost).toBe(false);
+    expect(await load(first!)).toBeUndefined();
+    expect(lease(id)).toMatchObject({ owner: 'b', lease_until: 2600, attempts: 2 });
     const kept = await store.transaction((repos) =>
       repos.reminders.resolve(second!, { type: 'reschedule', dueAt: 5000, kind: 'recheck' }),
     );
     expect(kept).toBe(true);
-    expect(row(id)).toMatchObject({ due_at: 5000, attempts: 0, lease_owner: null });
+    expect(row(id)).toMatchObject({ due_at: 5000, attempts: 0 });
+    expect(lease(id)).toBeUndefined();
   });
 
   it('keeps the attempt count and the error for a retry, and pauses an unreachable user', async () => {
@@ -101,13 +112,14 @@ describe('reminder queue', () => {
     );
     expect(row(id)).toMatchObject({ due_at: 700, attempts: 1, last_error: '502 Bad Gateway' });
     const [c2] = await claim(800);
+    expect((await load(c2!))?.attempts).toBe(2);
     await store.transaction((repos) =>
       repos.reminders.resolve(c2!, {
         type: 'pause',
         error: 'Forbidden: bot was blocked by the user',
       }),
     );
-    expect(row(id)).toMatchObject({ paused: 1 });
+    expect(row(id)).toMatchObject({ paused: 1, attempts: 0 });
     expect(await claim(99_999)).toHaveLength(0);
     await store.transaction((repos) => repos.reminders.setPaused(id, false));
     expect(await claim(99_999)).toHaveLength(1);
@@ -117,8 +129,11 @@ describe('reminder queue', () => {
     const id = await enrol('1', 100);
     await claim(500, 10, 'a');
     expect(await store.transaction((repos) => repos.reminders.release('a', 600))).toBe(1);
-    expect(row(id)).toMatchObject({ due_at: 600, lease_owner: null, attempts: 0 });
-    expect(await claim(600, 10, 'b')).toHaveLength(1);
+    // The reminder keeps its own due time (passed): it is due again at once, the attempt unsent.
+    expect(row(id)).toMatchObject({ due_at: 100, attempts: 0 });
+    expect(lease(id)).toBeUndefined();
+    const [again] = await claim(600, 10, 'b');
+    expect((await load(again!))?.attempts).toBe(1);
   });
 
   it('queues a "changed" reminder once for users who completed an older guide version', async () => {
@@ -168,13 +183,13 @@ describe('reminder queue', () => {
     const first = await claim(1000, 25, 'a');
     const oldest = [...dueTimes].sort((x, y) => x - y);
     expect(first.map((c) => c.userId)).toEqual(oldest.slice(0, 25).map((t) => ids.get(t)));
-    expect(first.every((c) => c.attempts === 1 && c.leaseUntil === 2000 && c.owner === 'a')).toBe(
-      true,
-    );
+    expect(first.every((c) => c.leaseUntil === 2000 && c.owner === 'a')).toBe(true);
     const rest = await claim(1000, 100, 'b');
     expect(rest.map((c) => c.userId)).toEqual(oldest.slice(25).map((t) => ids.get(t)));
     expect(await claim(1000, 100, 'c')).toHaveLength(0);
-    expect(row(first[0]!.userId)).toMatchObject({ due_at: 2000, lease_owner: 'a', attempts: 1 });
+    // A claim writes only the lease table: the reminder keeps its due time and count.
+    expect(row(first[0]!.userId)).toMatchObject({ due_at: oldest[0], attempts: 0 });
+    expect(lease(first[0]!.userId)).toEqual({ owner: 'a', lease_until: 2000, attempts: 1 });
   });
 
   const plan = (sql: string, params: Record<string, unknown>) =>
@@ -184,16 +199,102 @@ describe('reminder queue', () => {
       .map((r) => r.detail)
       .join('\n');
 
-  it('claims through the index, never a full scan', () => {
-    const select = plan(dueRemindersSql, { platform: 'telegram', now: 5, limit: 10 });
+  it('claims through the indexes, never a full scan nor a read of the reminders table', () => {
+    const select = plan(dueKeysSql, { platform: 'telegram', now: 5, limit: 10 });
     expect(select).toMatch(
-      /SEARCH r USING (COVERING )?INDEX reminders_due \(platform=\? AND due_at<\?\)/,
+      /SEARCH r USING COVERING INDEX reminders_due \(platform=\? AND due_at<\?\)/,
     );
-    expect(select).toMatch(/SEARCH u USING INTEGER PRIMARY KEY/);
-    expect(select).toMatch(/SEARCH p USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
-    expect(select).not.toMatch(/SCAN (r|u|p)\b|USE TEMP B-TREE/);
-    const update = plan(claimRemindersSql, { keys: '[]', lease: 1, owner: 'a' });
-    expect(update).toMatch(/SEARCH reminders USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
-    expect(update).not.toMatch(/SCAN reminders|USE TEMP B-TREE/);
+    expect(select).toMatch(/SEARCH l USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(select).not.toMatch(/SCAN|USE TEMP B-TREE/);
+    // The insert reads only its JSON argument; the keys are written by primary key.
+    const insert = plan(leaseSql, { keys: '[]', lease: 1, owner: 'a' });
+    expect(insert).not.toMatch(/reminders|users|progress|TEMP B-TREE/);
+    const context = plan(loadClaimSql, { user_id: 1, guide_id: 'x', owner: 'a', lease: 1 });
+    expect(context).toMatch(/SEARCH l USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(context).toMatch(/SEARCH r USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(context).toMatch(/SEARCH u USING INTEGER PRIMARY KEY/);
+    expect(context).toMatch(/SEARCH p USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    expect(context).not.toMatch(/SCAN|USE TEMP B-TREE/);
+    for (const sql of [releaseAttemptsSql, releaseSql]) {
+      const release = plan(sql, { owner: 'a' });
+      expect(release).toMatch(/USING (COVERING )?INDEX reminder_leases_by_owner \(owner=\?\)/);
+      expect(release).not.toMatch(/SCAN|USE TEMP B-TREE/);
+    }
+  });
+
+  describe('the lease table', () => {
+    it('skips a reminder under a live lease and takes the next due one', async () => {
+      const held = await enrol('1', 100);
+      const next = await enrol('2', 200);
+      expect((await claim(500, 1, 'a')).map((c) => c.userId)).toEqual([held]);
+      expect((await claim(600, 1, 'b')).map((c) => c.userId)).toEqual([next]);
+      expect(lease(held)).toMatchObject({ owner: 'a' });
+      expect(lease(next)).toMatchObject({ owner: 'b' });
+    });
+
+    it('reclaims an expired lease, counting the crashed attempt, and keeps it on a retry', async () => {
+      const id = await enrol('1', 100);
+      await claim(500, 10, 'a'); // "a" crashes
+      await claim(1500, 10, 'b'); // expired exactly at its end
+      const [third] = await claim(2500, 10, 'c');
+      expect(lease(id)).toEqual({ owner: 'c', lease_until: 3500, attempts: 3 });
+      expect(await load(third!)).toMatchObject({ attempts: 3, owner: 'c', leaseUntil: 3500 });
+      await store.transaction((repos) =>
+        repos.reminders.resolve(third!, {
+          type: 'reschedule',
+          dueAt: 4000,
+          kind: 'recheck',
+          error: 'timeout',
+        }),
+      );
+      expect(row(id)).toMatchObject({ due_at: 4000, attempts: 3 });
+      const [fourth] = await claim(4000);
+      expect((await load(fourth!))?.attempts).toBe(4);
+    });
+
+    it('refuses a resolution after the lease was taken over, a reschedule or a cancel', async () => {
+      const id = await enrol('1', 100);
+      const [c] = await claim(500, 10, 'a');
+      await store.transaction((repos) => repos.reminders.schedule(id, 'x-grok', 'recheck', 900));
+      expect(lease(id)).toBeUndefined();
+      expect(await load(c!)).toBeUndefined();
+      expect(
+        await store.transaction((repos) => repos.reminders.resolve(c!, { type: 'drop' })),
+      ).toBe(false);
+      expect(row(id)).toMatchObject({ due_at: 900 });
+      const [d] = await claim(900, 10, 'a');
+      await store.transaction((repos) => repos.reminders.cancel(id, 'x-grok'));
+      expect(lease(id)).toBeUndefined();
+      expect(
+        await store.transaction((repos) => repos.reminders.resolve(d!, { type: 'drop' })),
+      ).toBe(false);
+    });
+
+    it('releases only the owner’s leases, through its index, keeping crashed attempts', async () => {
+      const mine = await enrol('1', 100);
+      const reclaimed = await enrol('2', 110);
+      const theirs = await enrol('3', 120);
+      await claim(500, 1, 'x'); // holds `mine`, which "x" never sends
+      await claim(500, 1, 'a'); // `reclaimed`, first claim: "a" crashes
+      await claim(500, 1, 'b'); // `theirs`
+      await claim(1500, 2, 'a'); // `mine` and `reclaimed` again, both expired
+      expect(lease(reclaimed)).toMatchObject({ owner: 'a', attempts: 2 });
+      expect(await store.transaction((repos) => repos.reminders.release('a', 1600))).toBe(2);
+      expect(lease(mine)).toBeUndefined();
+      expect(lease(reclaimed)).toBeUndefined();
+      expect(lease(theirs)).toMatchObject({ owner: 'b' });
+      expect(row(mine)).toMatchObject({ attempts: 1, due_at: 100 }); // x's crashed attempt
+      expect(row(reclaimed)).toMatchObject({ attempts: 1, due_at: 110 });
+      expect(await store.transaction((repos) => repos.reminders.release('a', 1600))).toBe(0);
+    });
+
+    it('removes a forgotten user’s leases with their reminders', async () => {
+      const id = await enrol('1', 100);
+      const other = await enrol('2', 100);
+      await claim(500);
+      expect(await store.transaction((repos) => repos.users.forget(id))).toBe(3);
+      expect(lease(id)).toBeUndefined();
+      expect(lease(other)).toMatchObject({ owner: 'a' });
+    });
   });
 });

@@ -159,7 +159,7 @@ describe('re-check reminders on Discord', () => {
     bob.user.dmsClosed = false;
     await bob.slash('optout', [{ name: 'status' }], { dm: true });
     expect(app.db.prepare('SELECT dm_ok FROM users').get()).toEqual({ dm_ok: 1 });
-    // A paused reminder keeps the due time of the claim that failed (the end of its lease).
+    // A paused reminder keeps its due time (passed): it is sent again as soon as it resumes.
     const reminder = await nextReminder(bob, 1, 12_000);
     expect(textOf(reminder)).toContain(reminderTitle);
     assertWellBehaved();
