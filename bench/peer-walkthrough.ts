@@ -112,7 +112,7 @@ runPart('peer-walkthrough', async () => {
       '',
       `Machine: ${machine()}. ${config.users.toLocaleString('en')} users in each bot's database. ${config.rate} updates/s, ${config.rounds} alternating rounds of ${config.durationMs / 1000} s per bot (first ${config.warmupMs / 1000} s not counted; other programs used ${fmt(quiet, 0)} % of a core just before); each simulated user is new to the guide, opens it, then presses ✅ Done four times, ${config.thinkMs} ms after each answer.`,
       '',
-      'Handling time per update: from the update leaving the fake to the call showing the answer arriving (both bots answer a button with `answerCallbackQuery`, then edit the message).',
+      'Handling time per update: from the update leaving the fake to the call showing the answer arriving (the edit of the message: the peer answers the callback query first and then edits; ours sends the edit first and the callback answer right after, without waiting).',
       '',
       table(
         [
