@@ -7,7 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { phase, type CheckpointerData } from './checkpointer-protocol.js';
 
-const { path, everyMs, state } = workerData as CheckpointerData;
+const { path, everyMs, restartPages, state } = workerData as CheckpointerData;
+
+/** One row of `PRAGMA wal_checkpoint`: WAL size and frames copied, in pages. */
+interface CheckpointRow {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
 
 function signal(value: number): void {
   Atomics.store(state, 0, value);
@@ -39,7 +46,12 @@ if (Atomics.compareExchange(state, 0, phase.starting, phase.running) === phase.s
       try {
         // PASSIVE never waits for readers or writers, and does nothing when the WAL holds no new
         // frames; a busy WAL is simply copied at the next tick.
-        db?.pragma('wal_checkpoint(PASSIVE)');
+        const [row] = (db?.pragma('wal_checkpoint(PASSIVE)') ?? []) as CheckpointRow[];
+        // Only a write that begins when every frame has been copied rewinds the WAL; when writes
+        // never pause, one always lands while PASSIVE copies, and the WAL grows until a COMMIT
+        // checkpoints on the bot's thread. RESTART holds the writers for the few frames PASSIVE
+        // left and one sync, here, then the next write rewinds.
+        if (row !== undefined && row.log >= restartPages) db?.pragma('wal_checkpoint(RESTART)');
       } catch (error) {
         parentPort?.postMessage({ type: 'error', message: String(error) });
       }

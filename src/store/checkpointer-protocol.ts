@@ -16,6 +16,8 @@ export const phase = {
 export interface CheckpointerData {
   readonly path: string;
   readonly everyMs: number;
+  /** WAL size, in pages, past which the thread runs a `RESTART` checkpoint (see the worker). */
+  readonly restartPages: number;
   /** One `Int32` over a `SharedArrayBuffer`: the phase. */
   readonly state: Int32Array;
 }

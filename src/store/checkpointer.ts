@@ -21,6 +21,11 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** How often the thread runs `wal_checkpoint(PASSIVE)`. */
   readonly everyMs: number;
+  /**
+   * WAL size, in pages, past which the thread follows with `wal_checkpoint(RESTART)` (default
+   * 1,000, about 4 MB), so that the next write rewinds the WAL even when writes never pause.
+   */
+  readonly restartPages?: number;
   /** The longest `stop()` waits for the thread's last checkpoint. */
   readonly waitMs?: number;
   /** Called once if the thread fails: the caller turns SQLite's own checkpoints back on. */
@@ -66,7 +71,12 @@ function createWorker(data: CheckpointerData): Worker {
  */
 export function startCheckpointer(path: string, options: CheckpointerOptions): Checkpointer {
   const state = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  const data: CheckpointerData = { path, everyMs: options.everyMs, state };
+  const data: CheckpointerData = {
+    path,
+    everyMs: options.everyMs,
+    restartPages: options.restartPages ?? 1000,
+    state,
+  };
   const worker = createWorker(data);
   worker.unref();
   let failed = false;

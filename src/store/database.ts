@@ -33,6 +33,8 @@ export interface OpenOptions {
    * caller's thread after all (default 5,000, about 20 MB). See `startCheckpoints`.
    */
   readonly maxWalPages?: number;
+  /** With the checkpointer: see `CheckpointerOptions.restartPages` (default 1,000). */
+  readonly restartPages?: number;
 }
 
 /** SQLite's own automatic checkpoint threshold, in WAL pages (its default). */
@@ -71,7 +73,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     throw error;
   }
   const everyMs = options.checkpointEveryMs ?? 200;
-  if (everyMs !== false && !db.memory) startCheckpoints(db, everyMs, options.maxWalPages ?? 5000);
+  if (everyMs !== false && !db.memory) {
+    startCheckpoints(db, everyMs, options.maxWalPages ?? 5000, options.restartPages);
+  }
   return db;
 }
 
@@ -84,14 +88,23 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
  * bound; so SQLite's own checkpoint stays on at `maxWalPages`, five times its default: it then
  * has little left to copy (the thread did most of it), and it lets the next write rewind the WAL.
  */
-function startCheckpoints(db: Database, everyMs: number, maxWalPages: number): void {
+function startCheckpoints(
+  db: Database,
+  everyMs: number,
+  maxWalPages: number,
+  restartPages?: number,
+): void {
   let checkpointer: Checkpointer;
   const restoreAutoCheckpoint = (reason: string): void => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
     process.emitWarning(`${reason}; SQLite checkpoints on commit again`, 'CheckpointerWarning');
   };
   try {
-    checkpointer = startCheckpointer(db.name, { everyMs, onFailure: restoreAutoCheckpoint });
+    checkpointer = startCheckpointer(db.name, {
+      everyMs,
+      onFailure: restoreAutoCheckpoint,
+      ...(restartPages === undefined ? {} : { restartPages }),
+    });
   } catch (error) {
     restoreAutoCheckpoint(`WAL checkpointer not started (${String(error)})`);
     return;

@@ -69,6 +69,37 @@ describe('WAL checkpointer', () => {
     db.close();
   });
 
+  it('rewinds the WAL itself when writes never pause long, before the commits would checkpoint', async () => {
+    const path = join(tmp(), 'steady.sqlite');
+    // The commits' own checkpoint is out of reach (60 MB): only the thread can bound the WAL.
+    const db = openDatabase(path, {
+      checkpointEveryMs: 20,
+      maxWalPages: 15_000,
+      restartPages: 250,
+    });
+    db.exec('CREATE TABLE blobs (data BLOB NOT NULL) STRICT');
+    const insert = db.prepare('INSERT INTO blobs (data) VALUES (randomblob(4000))');
+    // A bot's writes: small transactions (40 KB here) a millisecond apart, more often than a
+    // PASSIVE checkpoint (a copy and a sync) can finish between two of them.
+    const write = db.transaction(() => {
+      for (let i = 0; i < 10; i += 1) insert.run();
+    });
+    write();
+    // Wait (at most 10 s) for the thread's first checkpoint: it has started.
+    for (let waited = 0; statSync(path).size < 40_000 && waited < 10_000; waited += 20) {
+      await sleep(20);
+    }
+    let largest = 0;
+    for (let round = 0; round < 500; round += 1) {
+      write();
+      largest = Math.max(largest, walBytes(path));
+      await sleep(1);
+    }
+    // 20 MB went through the WAL; 250 pages (1 MB) plus what lands while the thread catches up.
+    expect(largest).toBeLessThan(6_000_000);
+    db.close();
+  });
+
   it('stops its thread when the database closes, leaving no WAL behind', async () => {
     const path = join(tmp(), 'stop.sqlite');
     const db = openDatabase(path, { checkpointEveryMs: 20 });
