@@ -38,6 +38,10 @@ export type ServiceEvent =
   | { readonly type: 'progressReset'; readonly guideId: string }
   | { readonly type: 'forgotten'; readonly rows: number };
 
+/** Whether the service refused the request (a stale or forged button, an unknown guide, …). */
+export const wasRefused = (reply: Reply): boolean =>
+  reply.events.some((event) => event.type === 'rejected');
+
 /** A user's data export: the readable screen and the same data as a JSON file. */
 export interface ExportReply extends Reply {
   /** Undefined when nothing is stored about the user. */

@@ -9,6 +9,7 @@ import {
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
 import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
+import { wasRefused } from '../../app/service-types.js';
 import { encodeAction } from '../../core/actions.js';
 import type { Catalog } from '../../core/catalog.js';
 import type { CommunityKey } from '../../core/ports.js';
@@ -118,7 +119,7 @@ export function createAdminCommand(
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const actor = memberActor(i);
     const reply = await service.panel(actor);
-    if (reply.events.some((e) => e.type === 'rejected')) {
+    if (wasRefused(reply)) {
       await i.editReply(render(reply));
       return;
     }

@@ -12,6 +12,7 @@ import {
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
 import type { Actor, ExportReply, Reply, WalkthroughService } from '../../app/service.js';
+import { wasRefused } from '../../app/service-types.js';
 import { userHash } from '../../app/user-hash.js';
 import type { Catalog } from '../../core/catalog.js';
 import { decodeAction } from '../../core/actions.js';
@@ -136,7 +137,7 @@ export function createInteractionHandler(
       // refusal is the acknowledgement itself when there is still time (no request beyond it).
       const opened = await withinDeadline(open, () => i.deferReply(ephemeral), deferAfterMs);
       reply = opened.value;
-      if (reply.events.some((event) => event.type === 'rejected')) {
+      if (wasRefused(reply)) {
         if (opened.deferred) await i.editReply(render(reply));
         else await i.reply({ ...render(reply), ...ephemeral });
         return;
