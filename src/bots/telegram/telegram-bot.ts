@@ -18,6 +18,7 @@ import type { Logger } from '../../app/logger.js';
 import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
 import { helpScreen } from '../../core/menus.js';
 import { text, type Text } from '../../core/text.js';
+import { botApiClient } from './bot-api-fetch.js';
 import { syncCommands } from './commands.js';
 import { installCommunityHandlers } from './community.js';
 import { formatScreen, linkMessage, type TelegramMessage } from './format.js';
@@ -126,7 +127,7 @@ export function createTelegramBot(
   const { service, localizer, log } = options;
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: { apiRoot: options.apiRoot },
+    client: botApiClient(options.apiRoot),
   });
   bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(pollAfterHandling);
