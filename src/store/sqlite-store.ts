@@ -164,6 +164,10 @@ export const markNeedsRecheckSql = `UPDATE progress SET status = 'needs_recheck'
   WHERE guide_id = :guide_id AND status = 'completed' AND guide_version < :version
   RETURNING user_id`;
 
+/** Whether SQLite answered that another connection holds the lock. */
+const isBusy = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
+
 /** Serialises asynchronous critical sections: each waits for the previous one to finish. */
 function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
@@ -516,16 +520,44 @@ export function createSqliteStore(db: Database): Store {
   const repositories: Repositories = { ...repos, communities };
 
   const exclusive = createLock();
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  /**
+   * `BEGIN IMMEDIATE`, waiting for the write lock without blocking the event loop. Another
+   * connection holds it for a moment at times (the checkpointer's `RESTART`, another process):
+   * SQLite's busy handler would sleep on this thread in steps of 1, 2, 5, 10, 15… ms, stalling
+   * every update in flight for tens of milliseconds. Here the attempt fails at once instead and
+   * is made again after a timer, while the event loop goes on; past the connection's busy
+   * timeout the error stands, as it would have.
+   */
+  const beginWrite = async (): Promise<void> => {
+    const started = Date.now();
+    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 16)) {
+      // (A prepared PRAGMA busy_timeout would not do: SQLite applies it when it is prepared.)
+      db.pragma('busy_timeout = 0');
+      try {
+        begin.run();
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() - started >= busyTimeout) throw error;
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  };
   return {
     transaction: (work) =>
       exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        await beginWrite();
         try {
           const result = await work(repositories);
-          db.exec('COMMIT');
+          commit.run();
           return result;
         } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
+          if (db.inTransaction) rollback.run();
           throw error;
         }
       }),
