@@ -40,20 +40,31 @@ const units = [
 /** How many rendered texts a localizer keeps (a few per key and language in practice). */
 const cacheLimit = 10_000;
 
+/** How a moment reads relative to now: the largest whole unit, or "now". */
+function relativeWords({ at, from }: RelativeTime): { unit: string; count: number } | 'now' {
+  const diff = at - from;
+  const match = units.find((u) => diff >= u.ms);
+  return match ? { unit: match.unit, count: Math.round(diff / match.ms) } : 'now';
+}
+
 /**
- * A string naming a text and its parameters exactly (the same string for the same text), or
- * undefined when a parameter is a moment, which is worded relative to now and not cached.
+ * A string naming a text and its parameters exactly (the same string for the same rendering),
+ * or undefined when it cannot be cached: a moment in Discord's style, a timestamp every
+ * rendering differs by. A moment in words is named by what it reads ("30 days"), not by when.
  */
-function cacheKey(value: Text): string | undefined {
+function cacheKey(value: Text, time: TimeStyle): string | undefined {
   if (value.params === undefined) return value.key;
   let key = `${value.key}(`;
   for (const [name, p] of Object.entries(value.params)) {
     if (typeof p === 'string') key += `${name}=s${JSON.stringify(p)},`;
     else if (typeof p === 'number') key += `${name}=n${p},`;
     else if (isText(p)) {
-      const nested = cacheKey(p);
+      const nested = cacheKey(p, time);
       if (nested === undefined) return undefined;
       key += `${name}=t${nested},`;
+    } else if (time === 'words') {
+      const words = relativeWords(p);
+      key += words === 'now' ? `${name}=now,` : `${name}=r${words.count} ${words.unit},`;
     } else return undefined;
   }
   return `${key})`;
@@ -67,14 +78,11 @@ export function createLocalizer(i18n: I18n, time: TimeStyle): Localizer {
   const translate = (key: string, language: string, options: TOptions): string =>
     t(key, { ...options, lng: language });
 
-  const relative = ({ at, from }: RelativeTime, language: string): string => {
-    if (time === 'discord') return `<t:${Math.floor(at / 1000)}:R>`;
-    const diff = at - from;
-    const match = units.find((u) => diff >= u.ms);
-    if (!match) return translate('ui:time.now', language, {});
-    const duration = translate(`ui:duration.${match.unit}`, language, {
-      count: Math.round(diff / match.ms),
-    });
+  const relative = (moment: RelativeTime, language: string): string => {
+    if (time === 'discord') return `<t:${Math.floor(moment.at / 1000)}:R>`;
+    const words = relativeWords(moment);
+    if (words === 'now') return translate('ui:time.now', language, {});
+    const duration = translate(`ui:duration.${words.unit}`, language, { count: words.count });
     return translate('ui:time.in', language, { duration });
   };
 
@@ -93,10 +101,11 @@ export function createLocalizer(i18n: I18n, time: TimeStyle): Localizer {
   // The resources never change once loaded, so a text with the same key and parameters always
   // reads the same: most of a screen (titles, buttons, step bodies with their labels) is looked
   // up here instead of going through i18next's resolution and interpolation again. Texts about
-  // a moment ("in 30 days") are not kept; the cache is emptied when it reaches its bound.
+  // a moment are kept by what they read ("in 30 days"), except Discord's timestamps; the cache
+  // is emptied when it reaches its bound.
   const cache = new Map<string, string>();
   const text = (value: Text, language: string): string => {
-    const id = cacheKey(value);
+    const id = cacheKey(value, time);
     if (id === undefined) return render(value, language);
     const key = `${language}|${id}`;
     const cached = cache.get(key);

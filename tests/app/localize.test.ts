@@ -34,4 +34,24 @@ describe('the localizer', () => {
     expect(localizer.text(at(2), 'en')).toContain('2 days');
     expect(localizer.text(at(30), 'en')).toContain('30 days');
   });
+
+  it('words moments that read the same alike, and others apart, in each language', () => {
+    const moment = (at: number, from: number) =>
+      text('ui:completed.reminder', { when: { at, from } });
+    const day = 86_400_000;
+    const thirty = localizer.text(moment(30 * day, 0), 'en');
+    // Another "now", the same reading: the same words.
+    expect(localizer.text(moment(1_000 + 30 * day, 1_000), 'en')).toBe(thirty);
+    expect(localizer.text(moment(3 * 3_600_000, 0), 'en')).toContain('3 hours');
+    expect(localizer.text(moment(30 * day, 0), 'fr')).toContain('30 jours');
+    expect(localizer.text(moment(30 * day, 0), 'en')).toBe(thirty);
+    expect(localizer.text(moment(500, 0), 'en')).not.toBe(thirty);
+  });
+
+  it("keeps Discord's timestamps exact: each moment is its own", () => {
+    const discord = createLocalizer(createI18n(shippedCatalog), 'discord');
+    const moment = (at: number) => text('ui:completed.reminder', { when: { at, from: 0 } });
+    expect(discord.text(moment(30 * 86_400_000), 'en')).toContain('<t:2592000:R>');
+    expect(discord.text(moment(30 * 86_400_000 + 5_000), 'en')).toContain('<t:2592005:R>');
+  });
 });
