@@ -220,6 +220,12 @@ describe('the community layer on Discord', () => {
   });
 
   it("forgets the server's settings when the bot is removed, keeping members' progress", async () => {
+    // The server is cached (its removal is how the bot learns of it); its channels, which the
+    // bot never reads, are not.
+    const client = bot?.client;
+    expect(client?.guilds.cache.has(GUILD)).toBe(true);
+    expect(client?.channels.cache.size).toBe(0);
+    expect(client?.guilds.cache.get(GUILD)?.channels.cache.size).toBe(0);
     const boss = admin();
     const panel = await postPanel(boss);
     await turnStatsOn(boss);
