@@ -14,8 +14,7 @@ import type { ShardedDiscord } from './bots/discord/sharding.js';
 import { DiscordStartError } from './bots/discord/start-error.js';
 import { createDispatcher } from './app/dispatcher.js';
 import { startHttpServer, type HttpServer, type MetricsSource } from './app/http-server.js';
-import { AggregatorRegistry } from 'prom-client';
-import { countingEvents, createMetrics, pendingReminders } from './app/metrics.js';
+import type { Metrics } from './app/metrics.js';
 import { createUpdateTracker } from './app/updates.js';
 import type { Database } from 'better-sqlite3';
 import { randomRef } from './app/refs.js';
@@ -134,6 +133,8 @@ async function runDiscordShard(deps: {
       `--${shardFlag} is for the processes the bot starts itself when DISCORD_SHARDS is set: start the bot without it`,
     ]);
   }
+  // The manager asks its shards for their metrics whenever /metrics is read.
+  const { countingEvents, createMetrics } = await import('./app/metrics.js');
   const metrics = createMetrics();
   return runShard({
     discord: {
@@ -169,9 +170,15 @@ async function runBots(deps: {
   db: Database;
 }): Promise<number> {
   const { config, log, i18n, store, catalog, db } = deps;
-  const metrics = createMetrics({ pending: pendingReminders(db) });
-  const service = countingEvents(deps.service, metrics);
-  const tracker = createUpdateTracker({ log, metrics });
+  // Metrics are for /metrics: with no HTTP_PORT nothing can read them, so nothing counts them
+  // (and prom-client is not even loaded).
+  const counting = config.HTTP_PORT === undefined ? undefined : await import('./app/metrics.js');
+  const metrics: Metrics | undefined = counting?.createMetrics({
+    pending: counting.pendingReminders(db),
+  });
+  const service =
+    counting && metrics ? counting.countingEvents(deps.service, metrics) : deps.service;
+  const tracker = createUpdateTracker({ log, ...(metrics ? { metrics } : {}) });
   const running: {
     name: string;
     stop: () => Promise<void>;
@@ -181,19 +188,22 @@ async function runBots(deps: {
   const ping = db.prepare('SELECT 1');
   /** The Discord shard processes, with DISCORD_SHARDS: they count Discord's updates. */
   let shards: ShardedDiscord | undefined;
-  const allMetrics: MetricsSource =
-    config.DISCORD_SHARDS === undefined
-      ? metrics.registry
-      : {
-          contentType: metrics.registry.contentType,
-          metrics: async () =>
-            AggregatorRegistry.aggregate([
-              await metrics.registry.getMetricsAsJSON(),
-              ...((await shards?.metrics()) ?? []),
-            ]).metrics(),
-        };
   let http: HttpServer | undefined;
-  if (config.HTTP_PORT !== undefined) {
+  if (config.HTTP_PORT !== undefined && metrics !== undefined) {
+    const own = metrics.registry;
+    const allMetrics: MetricsSource =
+      config.DISCORD_SHARDS === undefined
+        ? own
+        : {
+            contentType: own.contentType,
+            metrics: async () => {
+              const { AggregatorRegistry } = await import('prom-client');
+              return AggregatorRegistry.aggregate([
+                await own.getMetricsAsJSON(),
+                ...((await shards?.metrics()) ?? []),
+              ]).metrics();
+            },
+          };
     http = await startHttpServer({
       port: config.HTTP_PORT,
       host: config.HTTP_HOST,
@@ -315,7 +325,7 @@ async function runBots(deps: {
     log,
     batch: config.REMINDER_BATCH,
     leaseMs: config.REMINDER_LEASE,
-    onPass: (platform, stats) => metrics.observeDispatch(platform, stats),
+    onPass: (platform, stats) => metrics?.observeDispatch(platform, stats),
   });
   dispatcher.start();
   const retention = createRetentionSweep({
