@@ -4,7 +4,7 @@
  * a change to update handling without the full `bench:updates` run (no 500 updates/s phases).
  *
  *   npx tsx bench/buttons.ts [--users 1000000] [--rounds 4] [--seconds 12] [--rate 50]
- *                            [--cpu-rate 200] [--cpu-seconds 15]
+ *                            [--cpu-rate 200] [--cpu-seconds 15] [--cpu-users 1000]
  *
  * Same bots, fakes, simulated users and latency definition as `bench/updates.ts` (see
  * `bench/README.md`, part 1). Prints a Markdown summary on standard output.
@@ -25,7 +25,7 @@ function option(name: string, fallback: number): number {
 const config = {
   users: option('users', 1_000_000),
   latencyUsers: 150,
-  cpuUsers: 1_000,
+  cpuUsers: option('cpu-users', 1_000),
   thinkMs: 2_000,
   rounds: option('rounds', 4),
   rate: option('rate', 50),
