@@ -6,7 +6,7 @@ import { discordUser, guilds, misbehaviour, textOf } from './bots/discord/harnes
 import { talk } from './bots/telegram/harness.js';
 import { startFakeDiscord } from './fakes/discord/index.js';
 import { startFakeTelegram } from './fakes/telegram/server.js';
-import { runBot } from './helpers/process.js';
+import { runBot, runScenario } from './helpers/process.js';
 import { useTempDir } from './helpers/temp.js';
 
 /** Runs `npm start`'s program with `input` typed in (see `runBot`). */
@@ -83,16 +83,13 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
         TELEGRAM_API_ROOT: fake.apiRoot,
         LOG_LEVEL: 'trace',
       };
-      const run = await start([], env, '', (child) => {
-        void (async () => {
-          await fake.waitForPoll(45_000);
-          const reply = await talk(
-            fake,
-            fake.user({ id: 77, firstName: 'Ann', languageCode: 'fr' }),
-          ).say('/grok_optout');
-          expect(reply.text).toContain('Étape 1 sur 4');
-          child.kill('SIGTERM');
-        })().catch(() => child.kill('SIGKILL'));
+      const run = await runScenario([], env, async () => {
+        await fake.waitForPoll(45_000);
+        const reply = await talk(
+          fake,
+          fake.user({ id: 77, firstName: 'Ann', languageCode: 'fr' }),
+        ).say('/grok_optout');
+        expect(reply.text).toContain('Étape 1 sur 4');
       });
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('polling for updates');
@@ -143,25 +140,17 @@ describe('npm start with DISCORD_BOT_TOKEN', () => {
         DISCORD_API_URL: fake.apiUrl,
         LOG_LEVEL: 'trace',
       };
-      let failure: unknown;
-      const run = await start([], env, '', (child) => {
-        void (async () => {
-          await fake.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/commands'), 15_000);
-          const ann = discordUser(
-            fake,
-            fake.user({ id: '500000000000000077', username: 'ann', locale: 'fr' }),
-          );
-          const { response } = await ann.slash('grok-optout');
-          expect(textOf(response)).toContain('Je vous ai envoyé un message privé');
-          const step = await ann.click(ann.dm()[0], "✅ C'est fait");
-          expect(textOf(step.message)).toContain('Étape 2 sur 4');
-          child.kill('SIGTERM');
-        })().catch((error: unknown) => {
-          failure = error;
-          child.kill('SIGKILL');
-        });
+      const run = await runScenario([], env, async () => {
+        await fake.waitFor((r) => r.method === 'PUT' && r.path.endsWith('/commands'), 15_000);
+        const ann = discordUser(
+          fake,
+          fake.user({ id: '500000000000000077', username: 'ann', locale: 'fr' }),
+        );
+        const { response } = await ann.slash('grok-optout');
+        expect(textOf(response)).toContain('Je vous ai envoyé un message privé');
+        const step = await ann.click(ann.dm()[0], "✅ C'est fait");
+        expect(textOf(step.message)).toContain('Étape 2 sur 4');
       });
-      expect(failure).toBeUndefined();
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('discord: connected, answering interactions');
       expect(run.stderr).not.toContain('SECRET-looking');

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import {
 } from './fakes/discord/index.js';
 import { shippedCatalog } from './helpers/app.js';
 import { freePort, get, sample, waitHealthy } from './helpers/http.js';
-import { runBot } from './helpers/process.js';
+import { runBot, runScenario } from './helpers/process.js';
 import { useTempDir } from './helpers/temp.js';
 
 const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.shard-test.TOKEN_value';
@@ -133,70 +132,64 @@ describe('Discord sharding (DISCORD_SHARDS: one process per shard)', () => {
     const bob = fake.user({ id: '500000000000000002', username: 'bob' });
     const reminded = fake.user({ id: remindedId, username: 'carol' });
     let stderr = '';
-    let failure: unknown;
     try {
-      const run = await runBot([], envFor(fake, database, port, 'auto'), {
-        timeoutMs: 150_000,
-        control: (child: ChildProcess) => {
+      const run = await runScenario(
+        [],
+        envFor(fake, database, port, 'auto'),
+        async (child) => {
           child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-          void (async () => {
-            // Shard 1 starts only once shard 0 is connected: meanwhile the bot is not healthy.
-            await until(() => fake.connectedShards().length > 0, 60_000, 'shard 0 connects');
-            const before = fake.connectedShards();
-            const partial = await get(port, '/healthz');
-            if (before.length === 1 && fake.connectedShards().length === 1) {
-              expect(partial?.status).toBe(503);
-            }
-            await waitHealthy(port, 60_000);
-            expect(fake.connectedShards()).toEqual([0, 1]);
-            expect(fake.identifies()).toEqual([
-              [0, 2],
-              [1, 2],
-            ]);
+          // Shard 1 starts only once shard 0 is connected: meanwhile the bot is not healthy.
+          await until(() => fake.connectedShards().length > 0, 60_000, 'shard 0 connects');
+          const before = fake.connectedShards();
+          const partial = await get(port, '/healthz');
+          if (before.length === 1 && fake.connectedShards().length === 1) {
+            expect(partial?.status).toBe(503);
+          }
+          await waitHealthy(port, 60_000);
+          expect(fake.connectedShards()).toEqual([0, 1]);
+          expect(fake.identifies()).toEqual([
+            [0, 2],
+            [1, 2],
+          ]);
 
-            await startWalkthrough(fake, ann, onShard0);
-            await startWalkthrough(fake, bob, onShard1);
-            // Each shard process counts the update it handled once its answer is complete.
-            const handled = 'optout_updates_handled_total{platform="discord",outcome="ok"}';
-            let metrics = '';
-            const deadline = Date.now() + 10_000;
-            while (sample(metrics, handled) < 2 && Date.now() < deadline) {
-              metrics = (await get(port, '/metrics'))?.body ?? '';
-              await new Promise((resolve) => setTimeout(resolve, 100));
-            }
-            expect(sample(metrics, handled)).toBe(2);
-            expect(sample(metrics, 'optout_walkthroughs_total{event="started"}')).toBe(2);
-            expect(sample(metrics, 'optout_reminders_pending')).toBe(1);
+          await startWalkthrough(fake, ann, onShard0);
+          await startWalkthrough(fake, bob, onShard1);
+          // Each shard process counts the update it handled once its answer is complete.
+          const handled = 'optout_updates_handled_total{platform="discord",outcome="ok"}';
+          let metrics = '';
+          const deadline = Date.now() + 10_000;
+          while (sample(metrics, handled) < 2 && Date.now() < deadline) {
+            metrics = (await get(port, '/metrics'))?.body ?? '';
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          expect(sample(metrics, handled)).toBe(2);
+          expect(sample(metrics, 'optout_walkthroughs_total{event="started"}')).toBe(2);
+          expect(sample(metrics, 'optout_reminders_pending')).toBe(1);
 
-            // The manager's dispatcher sends the due reminder over REST.
-            await until(
-              () => dmTexts(fake, reminded).some((t) => t.includes(reminderTitle)),
-              20_000,
-              'the due reminder',
-            );
+          // The manager's dispatcher sends the due reminder over REST.
+          await until(
+            () => dmTexts(fake, reminded).some((t) => t.includes(reminderTitle)),
+            20_000,
+            'the due reminder',
+          );
 
-            // A crashed shard process is started again and answers again.
-            const first = shardPids(stderr);
-            const shard1 = first.find((p) => p.shard === 1)?.pid;
-            if (shard1 === undefined) throw new Error('no pid logged for shard 1');
-            process.kill(shard1, 'SIGKILL');
-            await until(() => shardPids(stderr).length === 3, 30_000, 'shard 1 restarted');
-            await until(
-              () => fake.identifies().length === 3 && fake.connectedShards().length === 2,
-              60_000,
-              'shard 1 reconnects',
-            );
-            await waitHealthy(port, 30_000);
-            const bobAgain = await fake.slash(bob, { name: 'grok-optout', guildId: onShard1 });
-            await fake.waitForAck(bobAgain, 10_000);
-            child.kill('SIGTERM');
-          })().catch((error: unknown) => {
-            failure = error;
-            child.kill('SIGKILL');
-          });
+          // A crashed shard process is started again and answers again.
+          const first = shardPids(stderr);
+          const shard1 = first.find((p) => p.shard === 1)?.pid;
+          if (shard1 === undefined) throw new Error('no pid logged for shard 1');
+          process.kill(shard1, 'SIGKILL');
+          await until(() => shardPids(stderr).length === 3, 30_000, 'shard 1 restarted');
+          await until(
+            () => fake.identifies().length === 3 && fake.connectedShards().length === 2,
+            60_000,
+            'shard 1 reconnects',
+          );
+          await waitHealthy(port, 30_000);
+          const bobAgain = await fake.slash(bob, { name: 'grok-optout', guildId: onShard1 });
+          await fake.waitForAck(bobAgain, 10_000);
         },
-      });
-      expect(failure).toBeUndefined();
+        { timeoutMs: 150_000 },
+      );
       expect(run.code).toBe(0);
 
       // No shard process is left behind.
@@ -239,27 +232,21 @@ describe('Discord sharding (DISCORD_SHARDS: one process per shard)', () => {
     const port = await freePort();
     const ann = fake.user({ id: '500000000000000001', username: 'ann' });
     const bob = fake.user({ id: '500000000000000002', username: 'bob' });
-    let failure: unknown;
     try {
-      const run = await runBot([], envFor(fake, join(tmp(), 'two.sqlite'), port, '2'), {
-        timeoutMs: 120_000,
-        control: (child: ChildProcess) => {
-          void (async () => {
-            await waitHealthy(port, 90_000);
-            expect(fake.identifies()).toEqual([
-              [0, 2],
-              [1, 2],
-            ]);
-            await startWalkthrough(fake, ann, onShard0);
-            await startWalkthrough(fake, bob, onShard1);
-            child.kill('SIGTERM');
-          })().catch((error: unknown) => {
-            failure = error;
-            child.kill('SIGKILL');
-          });
+      const run = await runScenario(
+        [],
+        envFor(fake, join(tmp(), 'two.sqlite'), port, '2'),
+        async () => {
+          await waitHealthy(port, 90_000);
+          expect(fake.identifies()).toEqual([
+            [0, 2],
+            [1, 2],
+          ]);
+          await startWalkthrough(fake, ann, onShard0);
+          await startWalkthrough(fake, bob, onShard1);
         },
-      });
-      expect(failure).toBeUndefined();
+        { timeoutMs: 120_000 },
+      );
       expect(run.code).toBe(0);
       const pids = shardPids(run.stderr);
       expect(pids).toHaveLength(2);

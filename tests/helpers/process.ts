@@ -45,3 +45,31 @@ export function runBot(
     options.control?.(child);
   });
 }
+
+/**
+ * Runs the bot (see {@link runBot}) while `scenario` drives it; the bot gets SIGTERM when the
+ * scenario ends. If the scenario fails, the bot is killed (SIGKILL) and, once it has exited,
+ * the scenario's error is thrown.
+ */
+export async function runScenario(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  scenario: (child: ChildProcess) => Promise<void>,
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<Exit> {
+  let failure: { readonly error: unknown } | undefined;
+  const exit = await runBot(args, env, {
+    ...options,
+    control: (child) => {
+      scenario(child).then(
+        () => child.kill('SIGTERM'),
+        (error: unknown) => {
+          failure = { error };
+          child.kill('SIGKILL');
+        },
+      );
+    },
+  });
+  if (failure) throw failure.error;
+  return exit;
+}
