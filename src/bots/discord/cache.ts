@@ -1,4 +1,4 @@
-import { Collection, LimitedCollection, Options, type CacheFactory, type Client } from 'discord.js';
+import { Collection, Options, type CacheFactory, type Client } from 'discord.js';
 
 /**
  * What discord.js keeps in memory. The bot answers interactions, whose payloads carry what it
@@ -49,7 +49,7 @@ const settings = {
 const unread = new Set(['ChannelManager', 'GuildChannelManager']);
 
 /**
- * A cache that keeps nothing, for the {@link unread} managers. Unlike a collection limited to
+ * A cache that keeps nothing. For the {@link unread} managers, unlike a collection limited to
  * size 0, it raises no `UnsupportedCacheOverwriteWarning` at start-up (discord.js warns about
  * size limits on these), which would only alarm whoever runs the bot.
  */
@@ -62,24 +62,22 @@ class KeepsNothing<K, V> extends Collection<K, V> {
 /**
  * The cache factory. discord.js makes a cache per manager, and there are managers per channel
  * (its messages, its threads) and per server: 30,000 empty collections for 1,000 servers of 10
- * channels, several megabytes of nothing. A collection of size 0 never stores anything (its
- * `set` returns before storing), so every such manager shares one.
+ * channels, several megabytes of nothing. A cache that never stores is always empty, so every
+ * manager that keeps nothing (set to 0 above, or {@link unread}) shares one.
  */
 export function discordCache(): CacheFactory {
   const limited = Options.cacheWithLimits(settings);
-  const empty = new LimitedCollection<unknown, unknown>({ maxSize: 0 });
   const nothing = new KeepsNothing<unknown, unknown>();
-  const keepsNothing = new Set(
-    Object.entries(settings)
+  const keepsNothing = new Set([
+    ...Object.entries(settings)
       .filter(([, setting]) => setting === 0)
       .map(([name]) => name),
-  );
+    ...unread,
+  ]);
   return ((managerType, holds, manager) =>
-    unread.has(manager.name)
+    keepsNothing.has(manager.name) || keepsNothing.has(managerType.name)
       ? nothing
-      : keepsNothing.has(manager.name) || keepsNothing.has(managerType.name)
-        ? empty
-        : limited(managerType, holds, manager)) as CacheFactory;
+      : limited(managerType, holds, manager)) as CacheFactory;
 }
 
 /** Sweeps of what may still be cached briefly (messages fetched by a handler). */
