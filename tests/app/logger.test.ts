@@ -7,8 +7,11 @@ import { useTempDir } from '../helpers/temp.js';
 describe('createLogger', () => {
   const tmp = useTempDir();
 
-  /** Logs one line with a token and a user hash through a logger on a file; returns the file. */
-  function logOnce(pretty: boolean): string {
+  /**
+   * Logs one line with a token and a user hash through a logger on a file; returns the file
+   * once the line is written.
+   */
+  async function logOnce(pretty: boolean): Promise<string> {
     const path = join(tmp(), pretty ? 'pretty.log' : 'json.log');
     const fd = openSync(path, 'w');
     const log = createLogger('debug', fd, pretty);
@@ -17,12 +20,18 @@ describe('createLogger', () => {
       'failed',
     );
     log.flush();
+    // The JSON destination writes asynchronously: wait (bounded) for the line to land.
+    const deadline = Date.now() + 2_000;
+    while (!readFileSync(path, 'utf8').endsWith('\n') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const written = readFileSync(path, 'utf8');
     closeSync(fd);
-    return readFileSync(path, 'utf8');
+    return written;
   }
 
-  it('writes one JSON line per entry, with the context and without secrets', () => {
-    const line = JSON.parse(logOnce(false).trim()) as Record<string, unknown>;
+  it('writes one JSON line per entry, with the context and without secrets', async () => {
+    const line = JSON.parse((await logOnce(false)).trim()) as Record<string, unknown>;
     expect(line).toMatchObject({
       level: 50,
       msg: 'failed',
@@ -33,8 +42,8 @@ describe('createLogger', () => {
     });
   });
 
-  it('writes readable lines for a terminal, still without secrets', () => {
-    const text = logOnce(true);
+  it('writes readable lines for a terminal, still without secrets', async () => {
+    const text = await logOnce(true);
     expect(text).toContain('ERROR');
     expect(text).toContain('failed');
     expect(text).toContain('platform: "telegram"');
