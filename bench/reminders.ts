@@ -126,7 +126,7 @@ runPart('reminders', async () => {
       '',
       `Machine: ${machine()}. ${config.users.toLocaleString('en')} users, each with a re-check reminder; ${config.due.toLocaleString('en')} due (spread over the last hour). Other programs used ${fmt(quiet, 0)} % of a core just before the measurements.`,
       '',
-      `Claim: one \`claimDue\` transaction (one select of the due reminders' keys on the partial index, skipping live leases, then one insert leasing them all into the small lease table; the big reminders table is not written, and what each send needs is read at the send), ${config.runs} runs each, claims given back between runs (not timed).`,
+      `Claim: one \`claimDue\` transaction (one statement: the due reminders' keys selected on the partial index, skipping live leases, sorted, and leased all at once in the small lease table; the big reminders table is not written, and what each send needs is read at the send), ${config.runs} runs each, claims given back between runs (not timed).`,
       '',
       table(
         ['claim', 'median', 'min', 'max', 'first (cold)', 'target'],

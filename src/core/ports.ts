@@ -131,10 +131,10 @@ export interface ReminderRepository {
   /** Pauses (the bot cannot write to the user) or resumes all of a user's reminders. */
   setPaused(userId: number, paused: boolean): Promise<void>;
   /**
-   * Claims up to `limit` due, unpaused reminders of a platform, oldest first, skipping those
-   * another claim holds until after `now`: each is held by `owner` until `leaseUntil`, after which
+   * Claims the `limit` oldest due, unpaused reminders of a platform, skipping those another
+   * claim holds until after `now`: each is held by `owner` until `leaseUntil`, after which
    * another dispatcher may claim it again (after a crash), the attempt counted. Returns keys and
-   * leases only, oldest first; see `load`.
+   * leases only, in key order (the oldest are claimed first, not sent first); see `load`.
    */
   claimDue(
     platform: Platform,

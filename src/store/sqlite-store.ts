@@ -100,27 +100,26 @@ const toReminder = (row: ReminderRow): ReminderRecord => ({
 });
 
 /**
- * The dispatcher's claim, first half: the keys of the due, unpaused reminders of one platform,
- * oldest first, skipping those under a live lease; for an expired lease, the claims it counted.
- * It reads only the partial index `reminders_due` (which holds the keys) and the small table
- * `reminder_leases` by primary key, never the big table (a test checks its query plan).
+ * The dispatcher's claim, in one statement: the keys of the `:limit` oldest due, unpaused
+ * reminders of one platform that no live lease holds, leased to `:owner` until `:lease`, and
+ * returned in key order. An expired lease is replaced, its count of claims carried over, so a
+ * claim that crashed counts as an attempt. It reads only the partial index `reminders_due` (which
+ * holds the keys) and the small table `reminder_leases` by primary key, sorts the keys, and writes
+ * only `reminder_leases`, in key order; never the big table (a test checks its query plan).
+ * (`WHERE true` keeps SQLite from reading `ON CONFLICT` as a join constraint.)
  */
-export const dueKeysSql = `SELECT r.user_id, r.guide_id
-  FROM reminders r
-  LEFT JOIN reminder_leases l ON l.user_id = r.user_id AND l.guide_id = r.guide_id
-  WHERE r.platform = :platform AND r.paused = 0 AND r.due_at <= :now
-    AND (l.lease_until IS NULL OR l.lease_until <= :now)
-  ORDER BY r.due_at LIMIT :limit`;
-
-/**
- * The claim, second half: leases the keys selected above, given as a JSON array of
- * `[user_id, guide_id]` in key order, in one statement. An expired lease is replaced, its count of
- * claims carried over, so a claim that crashed counts as an attempt. Writes only `reminder_leases`.
- */
-export const leaseSql = `INSERT INTO reminder_leases (user_id, guide_id, owner, lease_until, attempts)
-  SELECT value ->> 0, value ->> 1, :owner, :lease, 1 FROM json_each(:keys) WHERE true
+export const claimSql = `INSERT INTO reminder_leases (user_id, guide_id, owner, lease_until, attempts)
+  SELECT user_id, guide_id, :owner, :lease, 1 FROM (
+    SELECT r.user_id, r.guide_id
+    FROM reminders r
+    LEFT JOIN reminder_leases l ON l.user_id = r.user_id AND l.guide_id = r.guide_id
+    WHERE r.platform = :platform AND r.paused = 0 AND r.due_at <= :now
+      AND (l.lease_until IS NULL OR l.lease_until <= :now)
+    ORDER BY r.due_at LIMIT :limit
+  ) WHERE true ORDER BY user_id, guide_id
   ON CONFLICT (user_id, guide_id) DO UPDATE SET owner = excluded.owner,
-    lease_until = excluded.lease_until, attempts = reminder_leases.attempts + 1`;
+    lease_until = excluded.lease_until, attempts = reminder_leases.attempts + 1
+  RETURNING user_id, guide_id`;
 
 /**
  * What sending a claimed reminder needs, if the claim is still held: primary-key reads of the
@@ -137,14 +136,15 @@ export const loadClaimSql = `SELECT r.kind, r.attempts + l.attempts AS attempts,
 
 /**
  * Graceful shutdown, first half: a reclaimed reminder's crashed attempts (all its claims but the
- * unsent one) are kept on the reminder before the lease goes. Searches `reminder_leases_by_owner`.
+ * unsent one) are kept on the reminder before the lease goes. Reads the small lease table whole
+ * (it holds only the claims in flight, see migration 5) and the reminders by primary key.
  */
 export const releaseAttemptsSql = `UPDATE reminders SET attempts = reminders.attempts + l.attempts - 1
   FROM reminder_leases l
   WHERE l.owner = :owner AND l.attempts > 1
     AND reminders.user_id = l.user_id AND reminders.guide_id = l.guide_id`;
 
-/** Graceful shutdown, second half: the owner's leases go (`reminder_leases_by_owner`). */
+/** Graceful shutdown, second half: the owner's leases go (a scan of the small lease table). */
 export const releaseSql = 'DELETE FROM reminder_leases WHERE owner = :owner';
 
 /**
@@ -253,11 +253,13 @@ export function createSqliteStore(db: Database): Store {
       'DELETE FROM reminder_leases WHERE user_id = ? AND guide_id = ?',
     ),
     setPaused: db.prepare<[number, number]>('UPDATE reminders SET paused = ? WHERE user_id = ?'),
-    dueKeys: db.prepare<
-      { platform: string; now: number; limit: number },
-      { user_id: number; guide_id: string }
-    >(dueKeysSql),
-    lease: db.prepare<{ keys: string; lease: number; owner: string }>(leaseSql),
+    // Rows as arrays: a claim may return thousands of keys.
+    claim: db
+      .prepare<
+        { platform: string; now: number; limit: number; lease: number; owner: string },
+        [userId: number, guideId: string]
+      >(claimSql)
+      .raw(true),
     loadClaim: db.prepare<
       { user_id: number; guide_id: string; owner: string; lease: number },
       {
@@ -405,23 +407,12 @@ export function createSqliteStore(db: Database): Store {
         sql.setPaused.run(paused ? 1 : 0, userId);
       },
       // Runs inside the store's transaction (BEGIN IMMEDIATE), so selecting then leasing is
-      // atomic even with several processes on one database file. Two set-based statements,
-      // whatever the batch size, neither touching the big table: the select of keys on the index,
-      // then one insert into the small lease table, in key order (its pages are written in order).
-      claimDue: async (platform, now, limit, leaseUntil, owner) => {
-        const due = sql.dueKeys.all({ platform, now, limit });
-        if (due.length === 0) return [];
-        const keys = due
-          .map((row): [number, string] => [row.user_id, row.guide_id])
-          .sort(([u1, g1], [u2, g2]) => u1 - u2 || (g1 < g2 ? -1 : g1 > g2 ? 1 : 0));
-        sql.lease.run({ keys: JSON.stringify(keys), lease: leaseUntil, owner });
-        return due.map((row) => ({
-          userId: row.user_id,
-          guideId: row.guide_id,
-          leaseUntil,
-          owner,
-        }));
-      },
+      // atomic even with several processes on one database file. One set-based statement,
+      // whatever the batch size, that does not touch the big table (see `claimSql`).
+      claimDue: async (platform, now, limit, leaseUntil, owner) =>
+        sql.claim
+          .all({ platform, now, limit, lease: leaseUntil, owner })
+          .map(([userId, guideId]) => ({ userId, guideId, leaseUntil, owner })),
       load: async (claim) => {
         const row = sql.loadClaim.get({
           user_id: claim.userId,

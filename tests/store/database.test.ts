@@ -182,7 +182,15 @@ describe('database', () => {
     `);
     raw.close();
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    // Migration 5 then dropped the lease table's owner index.
+    expect(
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reminder_leases'",
+        )
+        .all(),
+    ).toEqual([]);
     expect(db.prepare('SELECT * FROM reminder_leases').all()).toEqual([
       { user_id: 1, guide_id: 'x-grok', owner: 'old', lease_until: 2000, attempts: 1 },
     ]);

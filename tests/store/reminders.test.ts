@@ -5,8 +5,7 @@ import type { ClaimedReminder, Platform, Store } from '../../src/core/ports.js';
 import { openDatabase } from '../../src/store/database.js';
 import {
   createSqliteStore,
-  dueKeysSql,
-  leaseSql,
+  claimSql,
   loadClaimSql,
   releaseAttemptsSql,
   releaseSql,
@@ -52,15 +51,21 @@ describe('reminder queue', () => {
       .prepare('SELECT owner, lease_until, attempts FROM reminder_leases WHERE user_id = ?')
       .get(userId);
 
-  it('claims due reminders of one platform, oldest first, with what delivery needs', async () => {
+  it('claims due reminders of one platform, the oldest first, with what delivery needs', async () => {
     const late = await enrol('1', 300);
     const early = await enrol('2', 100);
     await enrol('3', 900);
     await enrol('4', 50, 'discord');
+    // A claim of one takes the oldest due; a claim returns its keys in key order.
+    const [oldest, ...none] = await claim(500, 1);
+    expect(none).toEqual([]);
+    expect(oldest).toEqual({ userId: early, guideId: 'x-grok', leaseUntil: 1500, owner: 'a' });
+    expect((await claim(500, 10, 'b')).map((c) => c.userId)).toEqual([late]);
+    await store.transaction((repos) => repos.reminders.release('a', 500));
+    await store.transaction((repos) => repos.reminders.release('b', 500));
     const claimed = await claim(500);
-    expect(claimed.map((c) => c.userId)).toEqual([early, late]);
-    expect(claimed[0]).toEqual({ userId: early, guideId: 'x-grok', leaseUntil: 1500, owner: 'a' });
-    expect(await load(claimed[0]!)).toMatchObject({
+    expect(claimed.map((c) => c.userId)).toEqual([late, early]);
+    expect(await load(claimed[1]!)).toMatchObject({
       kind: 'recheck',
       platformUserId: '2',
       language: 'en',
@@ -182,14 +187,16 @@ describe('reminder queue', () => {
     await enrol('late', 10_000);
     const first = await claim(1000, 25, 'a');
     const oldest = [...dueTimes].sort((x, y) => x - y);
-    expect(first.map((c) => c.userId)).toEqual(oldest.slice(0, 25).map((t) => ids.get(t)));
+    const keyOrder = (times: number[]) => times.map((t) => ids.get(t)!).sort((x, y) => x - y);
+    expect(first.map((c) => c.userId)).toEqual(keyOrder(oldest.slice(0, 25)));
     expect(first.every((c) => c.leaseUntil === 2000 && c.owner === 'a')).toBe(true);
     const rest = await claim(1000, 100, 'b');
-    expect(rest.map((c) => c.userId)).toEqual(oldest.slice(25).map((t) => ids.get(t)));
+    expect(rest.map((c) => c.userId)).toEqual(keyOrder(oldest.slice(25)));
     expect(await claim(1000, 100, 'c')).toHaveLength(0);
     // A claim writes only the lease table: the reminder keeps its due time and count.
-    expect(row(first[0]!.userId)).toMatchObject({ due_at: oldest[0], attempts: 0 });
-    expect(lease(first[0]!.userId)).toEqual({ owner: 'a', lease_until: 2000, attempts: 1 });
+    const oldestId = ids.get(oldest[0]!)!;
+    expect(row(oldestId)).toMatchObject({ due_at: oldest[0], attempts: 0 });
+    expect(lease(oldestId)).toEqual({ owner: 'a', lease_until: 2000, attempts: 1 });
   });
 
   const plan = (sql: string, params: Record<string, unknown>) =>
@@ -199,27 +206,38 @@ describe('reminder queue', () => {
       .map((r) => r.detail)
       .join('\n');
 
-  it('claims through the indexes, never a full scan nor a read of the reminders table', () => {
-    const select = plan(dueKeysSql, { platform: 'telegram', now: 5, limit: 10 });
-    expect(select).toMatch(
+  it('claims through the indexes, never a scan nor a read of the reminders table', () => {
+    const claiming = plan(claimSql, {
+      platform: 'telegram',
+      now: 5,
+      limit: 10,
+      lease: 1,
+      owner: 'a',
+    });
+    expect(claiming).toMatch(
       /SEARCH r USING COVERING INDEX reminders_due \(platform=\? AND due_at<\?\)/,
     );
-    expect(select).toMatch(/SEARCH l USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
-    expect(select).not.toMatch(/SCAN|USE TEMP B-TREE/);
-    // The insert reads only its JSON argument; the keys are written by primary key.
-    const insert = plan(leaseSql, { keys: '[]', lease: 1, owner: 'a' });
-    expect(insert).not.toMatch(/reminders|users|progress|TEMP B-TREE/);
+    expect(claiming).toMatch(/SEARCH l USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
+    // The only scan is of the selected keys (at most `limit`), sorted into key order.
+    expect(claiming.match(/SCAN .*/g)).toEqual(['SCAN (subquery-1)']);
+    expect(claiming).not.toMatch(/users|progress/);
     const context = plan(loadClaimSql, { user_id: 1, guide_id: 'x', owner: 'a', lease: 1 });
     expect(context).toMatch(/SEARCH l USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
     expect(context).toMatch(/SEARCH r USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
     expect(context).toMatch(/SEARCH u USING INTEGER PRIMARY KEY/);
     expect(context).toMatch(/SEARCH p USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/);
     expect(context).not.toMatch(/SCAN|USE TEMP B-TREE/);
+    // Giving claims back scans the small lease table (claims in flight), never the reminders.
     for (const sql of [releaseAttemptsSql, releaseSql]) {
       const release = plan(sql, { owner: 'a' });
-      expect(release).toMatch(/USING (COVERING )?INDEX reminder_leases_by_owner \(owner=\?\)/);
-      expect(release).not.toMatch(/SCAN|USE TEMP B-TREE/);
+      expect(release.match(/SCAN .*/g)).toEqual([
+        expect.stringMatching(/^SCAN (l|reminder_leases)$/),
+      ]);
+      expect(release).not.toMatch(/SCAN reminders|USE TEMP B-TREE/);
     }
+    expect(plan(releaseAttemptsSql, { owner: 'a' })).toMatch(
+      /SEARCH reminders USING PRIMARY KEY \(user_id=\? AND guide_id=\?\)/,
+    );
   });
 
   describe('the lease table', () => {
