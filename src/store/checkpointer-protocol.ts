@@ -18,6 +18,12 @@ export interface CheckpointerData {
   readonly everyMs: number;
   /** WAL size, in pages, past which the thread runs a `RESTART` checkpoint (see the worker). */
   readonly restartPages: number;
+  /**
+   * A read-only descriptor of the database file, owned by the opener (which closes it after
+   * every connection: closing any descriptor of a file drops the process's POSIX locks on it,
+   * SQLite's included), for syncing the file without holding SQLite's locks (see the worker).
+   */
+  readonly databaseFd?: number;
   /** One `Int32` over a `SharedArrayBuffer`: the phase. */
   readonly state: Int32Array;
 }

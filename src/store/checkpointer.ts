@@ -26,6 +26,8 @@ export interface CheckpointerOptions {
    * 1,000, about 4 MB), so that the next write rewinds the WAL even when writes never pause.
    */
   readonly restartPages?: number;
+  /** See `CheckpointerData.databaseFd`; without it, RESTART syncs the file under its lock. */
+  readonly databaseFd?: number;
   /** The longest `stop()` waits for the thread's last checkpoint. */
   readonly waitMs?: number;
   /** Called once if the thread fails: the caller turns SQLite's own checkpoints back on. */
@@ -75,6 +77,7 @@ export function startCheckpointer(path: string, options: CheckpointerOptions): C
     path,
     everyMs: options.everyMs,
     restartPages: options.restartPages ?? 1000,
+    ...(options.databaseFd === undefined ? {} : { databaseFd: options.databaseFd }),
     state,
   };
   const worker = createWorker(data);

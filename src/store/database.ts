@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
@@ -99,13 +99,18 @@ function startCheckpoints(
     if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
     process.emitWarning(`${reason}; SQLite checkpoints on commit again`, 'CheckpointerWarning');
   };
+  // For the thread to sync the file outside SQLite's locks (see the worker's `restart`). It is
+  // closed only after both connections: closing a descriptor drops the process's locks on the file.
+  const databaseFd = openSync(db.name, 'r');
   try {
     checkpointer = startCheckpointer(db.name, {
       everyMs,
+      databaseFd,
       onFailure: restoreAutoCheckpoint,
       ...(restartPages === undefined ? {} : { restartPages }),
     });
   } catch (error) {
+    closeSync(databaseFd);
     restoreAutoCheckpoint(`WAL checkpointer not started (${String(error)})`);
     return;
   }
@@ -113,9 +118,16 @@ function startCheckpoints(
   checkpointers.set(db, checkpointer);
   // Every way of closing (the store's, a test's, main's) goes through the instance's `close`.
   const close = db.close.bind(db);
+  let fdOpen = true;
   db.close = () => {
     checkpointer.stop();
-    return close();
+    try {
+      return close();
+    } finally {
+      // Once: a second close must not close a number the system has since given to another file.
+      if (fdOpen) closeSync(databaseFd);
+      fdOpen = false;
+    }
   };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,16 @@ const within = <T>(done: Promise<T>, ms: number): Promise<T> =>
       throw new Error(`not done within ${ms} ms`);
     }),
   ]);
+
+/** This process's open descriptors of the file at `path` (Linux: `/proc/self/fd`). */
+const descriptorsOf = (path: string): number =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // closed meanwhile (the listing's own descriptor)
+    }
+  }).length;
 
 const walBytes = (path: string): number =>
   existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
@@ -103,13 +113,17 @@ describe('WAL checkpointer', () => {
   it('stops its thread when the database closes, leaving no WAL behind', async () => {
     const path = join(tmp(), 'stop.sqlite');
     const db = openDatabase(path, { checkpointEveryMs: 20 });
+    // The connection's, the thread's (once started) and the one the thread syncs the file with.
+    expect(descriptorsOf(path)).toBeGreaterThanOrEqual(2);
     const checkpointer = checkpointerOf(db);
     expect(checkpointer).toBeDefined();
     db.exec('CREATE TABLE t (x INTEGER)');
     db.prepare('INSERT INTO t (x) VALUES (1)').run();
     await sleep(300); // let the thread start and checkpoint
     db.close();
+    db.close(); // a second close changes nothing (and closes no other file's descriptor)
     await within(checkpointer!.exited, 5000);
+    expect(descriptorsOf(path)).toBe(0);
     expect(existsSync(`${path}-wal`)).toBe(false);
     const again = openDatabase(path, { checkpointEveryMs: false });
     expect(again.prepare('SELECT x FROM t').all()).toEqual([{ x: 1 }]);
