@@ -16,9 +16,12 @@ export class CallLog {
   private readonly listeners = new Set<(c: RecordedCall) => void>();
   private readonly closers = new Set<() => void>();
 
+  /** @param keep whether `calls` keeps each call (see `FakeTelegramOptions.keepCalls`). */
+  constructor(private readonly keep = true) {}
+
   /** Appends a call and wakes matching waiters. */
   record(call: RecordedCall): void {
-    this.calls.push(call);
+    if (this.keep) this.calls.push(call);
     if (call.outcome === 'violation') this.violations.push(call);
     for (const listener of [...this.listeners]) listener(call);
   }

@@ -414,6 +414,29 @@ describe('messages, keyboards and callback queries', () => {
   });
 });
 
+describe('without a call log (keepCalls: false, for load generators)', () => {
+  it('keeps no call, yet tells listeners and waiters of each, and still records violations', async () => {
+    const light = await startFakeTelegram({ token: '777:LIGHT', keepCalls: false });
+    try {
+      light.markStarted(light.user({ id: 42, firstName: 'Ann', languageCode: 'en' }));
+      const bot = makeBot(light.token, light);
+      const heard: string[] = [];
+      const stop = light.onCall((c) => heard.push(`${c.method} ${c.outcome}`));
+      const waited = light.waitFor((c) => c.method === 'sendmessage');
+      await bot.api.sendMessage(42, 'hello');
+      expect((await waited).params['text']).toBe('hello');
+      await apiError(bot.api.sendMessage(42, 'a'.repeat(4097)));
+      stop();
+      expect(heard).toEqual(['sendmessage ok', 'sendmessage violation']);
+      expect(light.calls).toEqual([]);
+      expect(light.violations.map((v) => v.method)).toEqual(['sendmessage']);
+      expect(light.messages(42).map((m) => m.text)).toEqual(['hello']);
+    } finally {
+      await light.close();
+    }
+  });
+});
+
 describe('other methods and the HTTP surface', () => {
   it('stores commands per scope and language_code, refusing invalid ones', async () => {
     const bot = makeBot();

@@ -57,7 +57,7 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly flood: FloodControl | undefined;
   private readonly server: Server;
   private readonly faults = new FaultBook();
-  private readonly log = new CallLog();
+  private readonly log: CallLog;
   private port = 0;
 
   constructor(options: FakeTelegramOptions) {
@@ -65,6 +65,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.botInfo = botInfoFor(this.token, options.botUsername ?? 'optout_test_bot');
     this.world = new World(this.botInfo);
     this.flood = options.limits === undefined ? undefined : new FloodControl(options.limits);
+    this.log = new CallLog(options.keepCalls ?? true);
     this.server = createServer((req, res) => {
       const receivedAt = performance.now();
       this.handle(req, res, receivedAt).catch((error: unknown) => {

@@ -121,6 +121,14 @@ export interface FakeTelegramOptions {
   readonly botUsername?: string;
   /** Flood control; off unless given. */
   readonly limits?: FloodLimits;
+  /**
+   * `false`: `calls` stays empty (listeners, `waitFor` and `violations` still see every call).
+   * For load generators: the log keeps every call with its parameters and answer (each
+   * `getUpdates` answer carries its updates), so at hundreds of calls a second its memory, and
+   * the garbage collector's pauses in the process running the fake, grow for the whole run.
+   * Default `true`.
+   */
+  readonly keepCalls?: boolean;
 }
 
 /** A fault decision for one call: an error to answer, or undefined to process normally. */
