@@ -37,6 +37,8 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 and handles SIGTERM: updates in flight finish (at most 10 s), then exit 0.
-# A 2 MB young generation (V8's default is 16 MB): a bot's updates make little short-lived
-# garbage, and the default would keep ~30 MB more resident (see BENCHMARKS.md, memory).
-CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
+# A 4 MB semi-space for the young generation (V8's default is 16 MB, which would keep ~30 MB more
+# resident). 2 MB was too small under load: at 500 updates/s, objects of updates in flight
+# outlived it and went to the old generation, and collecting took the event loop 100-170 ms a
+# second in bursts (see BENCHMARKS.md). Same flags as `npm run start:prod`.
+CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
