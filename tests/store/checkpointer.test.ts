@@ -66,16 +66,17 @@ describe('WAL checkpointer', () => {
     const db = openDatabase(path, { checkpointEveryMs: 20, maxWalPages: 500 });
     const write = blobTable(db);
     let largest = 0;
-    for (let round = 0; round < 30; round += 1) {
+    for (let round = 0; round < 60; round += 1) {
       write();
       largest = Math.max(largest, walBytes(path));
     }
-    // About 30 MB went through the WAL: unbounded, it would hold all of it.
-    expect(statSync(path).size).toBeGreaterThan(25_000_000);
-    // 500 pages of 4 KiB plus the transaction that crosses the limit (3 MB), and a little more
-    // when a commit's checkpoint finds the thread's running and leaves the rewind to the next
-    // (seen up to 4.2 MB on a loaded machine): bounded, whatever the timing.
-    expect(largest).toBeLessThan(8_000_000);
+    // About 60 MB went through the WAL: unbounded, it would hold all of it.
+    expect(statSync(path).size).toBeGreaterThan(50_000_000);
+    // 500 pages of 4 KiB plus the transaction that crosses the limit (3 MB), and more when a
+    // commit's checkpoint finds the thread's running and leaves the rewind to a later one: on a
+    // machine busy with other test files, 3–9.5 MB was seen (and up to 19 MB before the thread
+    // synced the file ahead of its RESTART). Bounded, whatever the timing.
+    expect(largest).toBeLessThan(20_000_000);
     db.close();
   });
 
