@@ -7,6 +7,7 @@ import {
   InputFile,
   webhookCallback,
   type Context,
+  type Middleware,
   type Transformer,
 } from 'grammy';
 import type { HttpServer } from '../../app/http-server.js';
@@ -86,6 +87,18 @@ export const pollAfterHandling: Transformer = (prev, method, payload, signal) =>
       )
     : prev(method, payload, signal);
 
+/**
+ * Middleware that starts each update on a turn of the event loop of its own. One `getUpdates`
+ * answer carries up to 100 updates (a burst of clicks, or the backlog after a pause): handled in
+ * the turn that received them, all of them would do their database work and rendering before
+ * Node writes any of their calls, so the first user of a burst would wait for the last one's
+ * work, and the next batch would be larger still. Here each update's calls are written as soon
+ * as that update is handled, and the next poll follows the batch (see
+ * {@link pollAfterHandling}).
+ */
+export const ownTurn: Middleware = (_ctx, next) =>
+  new Promise<void>((resolve) => setImmediate(resolve)).then(next);
+
 /** The deep link guide the group hand-off opens. */
 const grokGuide = 'x-grok';
 
@@ -139,6 +152,7 @@ export function createTelegramBot(
       handled?.(ctx.update.update_id);
     }
   });
+  bot.use(ownTurn);
   // Updates run concurrently across chats, in order within a chat.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   /** Callback queries whose answer was sent: the catch-all must not answer them a second time. */
