@@ -2,9 +2,11 @@
  * A focused, shorter version of benchmark 1's alternating phases: ours against the floor at a
  * moderate rate, then each bot at a higher rate to read the CPU each update costs. For checking
  * a change to update handling without the full `bench:updates` run (no 500 updates/s phases).
+ * Both bots first take the same JIT warm-up as in `updates.ts` (400 updates/s, not measured).
  *
  *   npx tsx bench/buttons.ts [--users 1000000] [--rounds 4] [--seconds 12] [--rate 50]
  *                            [--cpu-rate 200] [--cpu-seconds 15] [--cpu-users 1000]
+ *                            [--jit-seconds 20]
  *
  * Same bots, fakes, simulated users and latency definition as `bench/updates.ts` (see
  * `bench/README.md`, part 1). Prints a Markdown summary on standard output.
@@ -26,6 +28,10 @@ const config = {
   users: option('users', 1_000_000),
   latencyUsers: 150,
   cpuUsers: option('cpu-users', 1_000),
+  /** Users of the JIT warm-up (as in `updates.ts`), which takes `jitRate` for `jitMs`. */
+  jitUsers: 1_500,
+  jitRate: 400,
+  jitMs: option('jit-seconds', 20) * 1000,
   thinkMs: 2_000,
   rounds: option('rounds', 4),
   rate: option('rate', 50),
@@ -43,11 +49,12 @@ runPart('buttons', async () => {
     const databasePath = await oursDatabase(scratch.dir, config.users);
     const picked = pickUsers(
       config.users,
-      config.latencyUsers + config.cpuUsers,
+      config.latencyUsers + config.cpuUsers + config.jitUsers,
       (i) => !isFresh(i),
     ).map(telegramId);
     const latencyIds = picked.slice(0, config.latencyUsers);
-    const cpuIds = picked.slice(config.latencyUsers);
+    const cpuIds = picked.slice(config.latencyUsers, config.latencyUsers + config.cpuUsers);
+    const jitIds = picked.slice(config.latencyUsers + config.cpuUsers);
     const ours = await startContender('ours', { databasePath, token: '111111:OURS-BUTTONS' });
     contenders.push(ours);
     const floor = await startContender('floor', { databasePath, token: '222222:FLOOR-BUTTONS' });
@@ -58,6 +65,7 @@ runPart('buttons', async () => {
         {
           latency: who.users(latencyIds, 'cycle', config.thinkMs),
           cpu: who.users(cpuIds, 'cycle', config.thinkMs),
+          jit: who.users(jitIds, 'cycle', config.thinkMs),
         },
       ]),
     );
@@ -67,6 +75,15 @@ runPart('buttons', async () => {
       return found;
     };
     const quiet = await waitForQuiet();
+    for (const who of [floor, ours]) {
+      await phase(who, driversOf(who).jit, {
+        name: 'JIT warm-up',
+        rate: config.jitRate,
+        durationMs: config.jitMs,
+        warmupMs: 0,
+        drainMs: config.drainMs,
+      });
+    }
     for (const who of [floor, ours]) {
       await phase(who, driversOf(who).latency, {
         name: 'warm-up',
