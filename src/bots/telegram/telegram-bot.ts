@@ -91,10 +91,10 @@ export const pollAfterHandling: Transformer = (prev, method, payload, signal) =>
  * Middleware that starts each update on a turn of the event loop of its own. One `getUpdates`
  * answer carries up to 100 updates (a burst of clicks, or the backlog after a pause): handled in
  * the turn that received them, all of them would do their database work and rendering before
- * Node writes any of their calls, so the first user of a burst would wait for the last one's
- * work, and the next batch would be larger still. Here each update's calls are written as soon
- * as that update is handled, and the next poll follows the batch (see
- * {@link pollAfterHandling}).
+ * Node writes any of their calls (it writes a request on a `process.nextTick`, after the
+ * microtasks of the whole batch), so the first user of a burst would wait for the last one's
+ * work. Here each update's calls are written as soon as that update is handled, and the next
+ * poll follows the batch (see {@link pollAfterHandling}).
  */
 export const ownTurn: Middleware = (_ctx, next) =>
   new Promise<void>((resolve) => setImmediate(resolve)).then(next);
