@@ -1,21 +1,10 @@
 import { Bot, type Middleware } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { ownTurn } from '../../../src/bots/telegram/telegram-bot.js';
+import { botInfoFor } from '../../fakes/telegram/world.js';
 
-const botInfo: UserFromGetMe = {
-  id: 1,
-  is_bot: true,
-  first_name: 'Test',
-  username: 'test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-};
+const botInfo = botInfoFor('1:TEST', 'test_bot');
 
 const message = (updateId: number): Update => ({
   update_id: updateId,
