@@ -228,7 +228,7 @@ async function runBots(deps: {
   const queued = await queueGuideChanges(store, catalog, Date.now());
   if (queued > 0) log.info({ queued }, 'guides changed: re-check reminders queued');
   if (config.TELEGRAM_BOT_TOKEN !== undefined) {
-    const { startTelegram } = await import('./bots/telegram/telegram-bot.js');
+    const { startTelegram } = await import('./bots/telegram/start.js');
     const { createTelegramMessenger } = await import('./bots/telegram/messenger.js');
     const telegram = await startTelegram({
       token: config.TELEGRAM_BOT_TOKEN,

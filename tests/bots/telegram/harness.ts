@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { createFloodGuard } from '../../../src/app/flood-guard.js';
-import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
+import { startTelegram, type TelegramBot } from '../../../src/bots/telegram/start.js';
 import { supportedLanguages } from '../../../src/locales/index.js';
 import type {
   FakeTelegram,

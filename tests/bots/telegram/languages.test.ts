@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
+import type { TelegramBot } from '../../../src/bots/telegram/start.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram/server.js';
 import { createTestApp } from '../../helpers/app.js';
 import { useTempDir } from '../../helpers/temp.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher } from '../../../src/app/dispatcher.js';
 import { createTelegramMessenger } from '../../../src/bots/telegram/messenger.js';
-import type { TelegramBot } from '../../../src/bots/telegram/telegram-bot.js';
+import type { TelegramBot } from '../../../src/bots/telegram/start.js';
 import {
   startFakeTelegram,
   type FakeTelegram,
