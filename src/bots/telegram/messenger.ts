@@ -2,7 +2,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { Localizer } from '../../app/localize.js';
 import type { DeliveryOutcome, Messenger } from '../../app/messenger.js';
 import { formatScreen } from './format.js';
-import { botApiClient } from './bot-api-fetch.js';
+import { botApiClient, useBotApiTransport } from './bot-api-client.js';
 
 /**
  * Maps a failed Bot API call to a delivery outcome: 403 (blocked, never started, deactivated)
@@ -34,7 +34,9 @@ export function createTelegramMessenger(options: {
   readonly apiRoot: string;
   readonly localizer: Localizer;
 }): Messenger {
-  const api = new Api(options.token, { ...botApiClient(options.apiRoot), timeoutSeconds: 30 });
+  const client = { apiRoot: options.apiRoot, timeoutSeconds: 30 };
+  const api = new Api(options.token, botApiClient(client));
+  useBotApiTransport(api, client);
   return {
     platform: 'telegram',
     async deliver(platformUserId, message) {

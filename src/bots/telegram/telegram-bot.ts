@@ -18,7 +18,7 @@ import type { Logger } from '../../app/logger.js';
 import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
 import { helpScreen } from '../../core/menus.js';
 import { text, type Text } from '../../core/text.js';
-import { botApiClient } from './bot-api-fetch.js';
+import { botApiClient, useBotApiTransport } from './bot-api-client.js';
 import { installCommunityHandlers } from './community.js';
 import { formatScreen, linkMessage, type TelegramMessage } from './format.js';
 import { userHash } from '../../app/user-hash.js';
@@ -122,10 +122,13 @@ export function createTelegramBot(
   handled?: (updateId: number) => void,
 ): Bot {
   const { service, localizer, log } = options;
+  // grammY's default timeout: a long poll waits up to 30 s of it.
+  const client = { apiRoot: options.apiRoot, timeoutSeconds: 500 };
   const bot = new Bot(options.token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: botApiClient(options.apiRoot),
+    client: botApiClient(client),
   });
+  useBotApiTransport(bot.api, client);
   bot.api.config.use(autoRetry(options.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(pollAfterHandling);
   const tracker = options.tracker;

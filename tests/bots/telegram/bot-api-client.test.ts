@@ -3,7 +3,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { botApiFetch } from '../../../src/bots/telegram/bot-api-fetch.js';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
+import {
+  botApiClient,
+  botApiFetch,
+  useBotApiTransport,
+} from '../../../src/bots/telegram/bot-api-client.js';
 
 interface Received {
   readonly method: string;
@@ -55,7 +61,7 @@ const json = (response: ServerResponse, status: number, value: unknown): void =>
 };
 
 describe('botApiFetch', () => {
-  it('posts a JSON body with its length and reads the JSON answer, reusing one connection', async () => {
+  it('posts a JSON body with its length and reads the JSON answer, keeping connections open', async () => {
     const api = await serve((_, response) => json(response, 200, { ok: true, result: 'é' }));
     const call = () =>
       botApiFetch(`${api.url}/bot1:x/sendMessage`, {
@@ -67,8 +73,8 @@ describe('botApiFetch', () => {
     expect(first.ok).toBe(true);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ ok: true, result: 'é' });
-    await call();
-    expect(api.received).toHaveLength(2);
+    for (let i = 0; i < 9; i += 1) await call();
+    expect(api.received).toHaveLength(10);
     expect(api.received[0]).toMatchObject({
       method: 'POST',
       url: '/bot1:x/sendMessage',
@@ -77,7 +83,9 @@ describe('botApiFetch', () => {
     expect(api.received[0]?.headers['content-length']).toBe(
       String(Buffer.byteLength('{"chat_id":1,"text":"héllo"}')),
     );
-    expect(api.connections.size).toBe(1);
+    // Keep-alive: ten calls in a row share one or two connections (the pool may open a second
+    // one when a call is sent before the previous call's connection is marked free).
+    expect(api.connections.size).toBeLessThanOrEqual(2);
   });
 
   it('streams a multipart body (a file upload) as it comes', async () => {
@@ -176,5 +184,130 @@ describe('botApiFetch', () => {
 
   it('refuses an address that is not http or https', async () => {
     await expect(botApiFetch('file:///etc/passwd')).rejects.toThrow(/Only http and https/);
+  });
+});
+
+describe('the Bot API transport (grammY JSON calls sent by this client)', () => {
+  /** A grammY `Api` on `apiRoot` whose calls go through the transport, as the adapter's do. */
+  const apiOn = (apiRoot: string, timeoutSeconds = 30): Api => {
+    const client = { apiRoot, timeoutSeconds };
+    const api = new Api('1:x', botApiClient(client));
+    useBotApiTransport(api, client);
+    return api;
+  };
+
+  it('posts the method as JSON without null fields and returns its result', async () => {
+    const api = await serve((_, response) =>
+      json(response, 200, { ok: true, result: { message_id: 7 } }),
+    );
+    const sent = await apiOn(api.url).raw.sendMessage({
+      chat_id: 5,
+      text: 'Étape 1',
+      reply_markup: null as never,
+    });
+    expect(sent).toEqual({ message_id: 7 });
+    expect(api.received[0]).toMatchObject({
+      method: 'POST',
+      url: '/bot1:x/sendMessage',
+      body: '{"chat_id":5,"text":"Étape 1"}',
+    });
+    expect(api.received[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it("turns the Bot API's error answer into grammY's GrammyError, whatever the HTTP status", async () => {
+    const api = await serve((_, response) =>
+      json(response, 403, {
+        ok: false,
+        error_code: 403,
+        description: 'Forbidden: bot was blocked by the user',
+      }),
+    );
+    const failure = await apiOn(api.url)
+      .sendMessage(5, 'hi')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GrammyError);
+    expect(failure).toMatchObject({ error_code: 403, method: 'sendMessage' });
+  });
+
+  it('turns an answer that is not JSON into an HttpError, as grammY does', async () => {
+    const api = await serve((_, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html>Bad Gateway</html>');
+    });
+    const failure = await apiOn(api.url)
+      .getMe()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HttpError);
+    expect((failure as HttpError).message).toBe("Network request for 'getMe' failed!");
+    expect((failure as HttpError).error).toBeInstanceOf(SyntaxError);
+  });
+
+  it('sends a call that carries a file through grammY as multipart', async () => {
+    const api = await serve((_, response) =>
+      json(response, 200, { ok: true, result: { message_id: 8 } }),
+    );
+    const file = new InputFile(Buffer.from('{"language":"fr"}', 'utf8'), 'my-data.json');
+    await apiOn(api.url).sendDocument(5, file);
+    const request = api.received[0];
+    expect(request?.url).toBe('/bot1:x/sendDocument');
+    expect(request?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(request?.body).toContain('filename=my-data.json');
+    expect(request?.body).toContain('{"language":"fr"}');
+  });
+
+  it('fails a call that gets no answer within the timeout', async () => {
+    const api = await serve(() => undefined); // never answers
+    const started = performance.now();
+    const failure = await apiOn(api.url, 0.2)
+      .getMe()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HttpError);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('stops a long poll when its signal aborts, closing the connection', async () => {
+    const api = await serve(() => undefined); // a long poll with nothing to deliver
+    const controller = new AbortController();
+    const failure = apiOn(api.url)
+      // grammY types signals as its polyfill's; a native one is what the runner passes.
+      .getUpdates({ timeout: 30 }, controller.signal as Parameters<Api['getUpdates']>[1])
+      .catch((error: unknown) => error);
+    for (let i = 0; i < 200 && api.received.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const socket = api.received[0]?.socket;
+    const closed = new Promise((resolve) => socket?.once('close', resolve));
+    controller.abort();
+    const error = await failure;
+    expect(error).toBeInstanceOf(HttpError);
+    expect(((error as HttpError).error as Error).name).toBe('AbortError');
+    await closed;
+    expect(socket?.destroyed).toBe(true);
+  });
+
+  it('sits under auto-retry, which sees each attempt (a 429 and then the answer)', async () => {
+    let calls = 0;
+    const api = await serve((_, response) => {
+      calls += 1;
+      if (calls === 1) {
+        json(response, 429, {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 0',
+          parameters: { retry_after: 0 },
+        });
+      } else json(response, 200, { ok: true, result: true });
+    });
+    const client = apiOn(api.url);
+    client.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 1 }));
+    expect(await client.deleteMessage(5, 9)).toBe(true);
+    expect(api.received).toHaveLength(2);
+  });
+
+  it('refuses to be installed under another transformer', () => {
+    const client = { apiRoot: 'http://127.0.0.1:9', timeoutSeconds: 30 };
+    const api = new Api('1:x', botApiClient(client));
+    api.config.use(autoRetry());
+    expect(() => useBotApiTransport(api, client)).toThrow(/first transformer/);
   });
 });
