@@ -78,7 +78,7 @@ interface Exchange {
   readonly origin: string;
   /** The path and query, e.g. `/bot<token>/sendMessage`. */
   readonly path: string;
-  readonly method: string;
+  readonly method: Dispatcher.HttpMethod;
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly body: string | Uint8Array | Readable | null | undefined;
   readonly signal: SignalLike | null | undefined;
@@ -119,6 +119,9 @@ async function exchange(call: Exchange): Promise<{ status: number; text: string 
   }
 }
 
+const httpMethods: ReadonlySet<string> = new Set<Dispatcher.HttpMethod>(['GET', 'POST']);
+const isHttpMethod = (method: string): method is Dispatcher.HttpMethod => httpMethods.has(method);
+
 /** Where a URL's requests go, for {@link exchange}. */
 function destination(url: URL): { origin: string; path: string } {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -138,9 +141,11 @@ export async function botApiFetch(
   url: string | URL,
   init: BotApiRequest = {},
 ): Promise<BotApiResponse> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (!isHttpMethod(method)) throw new TypeError(`The Bot API takes GET and POST, not ${method}`);
   const { status, text } = await exchange({
     ...destination(typeof url === 'string' ? new URL(url) : url),
-    method: init.method ?? 'GET',
+    method,
     headers: init.headers,
     body: init.body,
     signal: init.signal,

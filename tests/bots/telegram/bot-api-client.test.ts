@@ -185,6 +185,14 @@ describe('botApiFetch', () => {
   it('refuses an address that is not http or https', async () => {
     await expect(botApiFetch('file:///etc/passwd')).rejects.toThrow(/Only http and https/);
   });
+
+  it('refuses a method the Bot API does not take, before connecting', async () => {
+    const api = await serve((_, response) => json(response, 200, { ok: true, result: true }));
+    await expect(botApiFetch(`${api.url}/bot1:x/getMe`, { method: 'DELETE' })).rejects.toThrow(
+      /GET and POST/,
+    );
+    expect(api.connections.size).toBe(0);
+  });
 });
 
 describe('the Bot API transport (grammY JSON calls sent by this client)', () => {
