@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations.js';
-import {
-  createSqliteStore,
-  markNeedsRecheckSql,
-  sweepInactiveSql,
-} from '../../src/store/sqlite-store.js';
+import { markNeedsRecheckSql } from '../../src/store/repositories/reminders.js';
+import { sweepInactiveSql } from '../../src/store/repositories/users.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp.js';
 
 const key = { platform: 'telegram', platformUserId: '42' } as const;

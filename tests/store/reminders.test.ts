@@ -4,12 +4,12 @@ import type { Database } from 'better-sqlite3';
 import type { ClaimedReminder, Platform, Store } from '../../src/core/ports.js';
 import { openDatabase } from '../../src/store/database.js';
 import {
-  createSqliteStore,
   claimSql,
   loadClaimSql,
   releaseAttemptsSql,
   releaseSql,
-} from '../../src/store/sqlite-store.js';
+} from '../../src/store/repositories/reminders.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { useTempDir } from '../helpers/temp.js';
 
 describe('reminder queue', () => {
