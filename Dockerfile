@@ -40,5 +40,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # A 4 MB semi-space for the young generation (V8's default is 16 MB, which would keep ~30 MB more
 # resident). 2 MB was too small under load: at 500 updates/s, objects of updates in flight
 # outlived it and went to the old generation, and collecting took the event loop 100-170 ms a
-# second in bursts (see BENCHMARKS.md). Same flags as `npm run start:prod`.
-CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
+# second in bursts. The minimum is 4 MB too: when the bot is quiet V8 shrinks the young
+# generation (8 MB under load) to 1 MB, and the first second of the next burst of clicks paid
+# those same collections until it grew back; kept at 4 MB, it costs about 3 MB while quiet
+# (see BENCHMARKS.md). Same flags as `npm run start:prod`.
+CMD ["node", "--min-semi-space-size=4", "--max-semi-space-size=4", "dist/main.js"]
