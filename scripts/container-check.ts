@@ -18,6 +18,17 @@ import { startFakeTelegram } from '../tests/fakes/telegram/server.js';
 const repo = join(import.meta.dirname, '..');
 const dockerfile = readFileSync(join(repo, 'Dockerfile'), 'utf8');
 
+/** The benchmarks measure `npm run start:prod`: it must be the image's command, flags and all. */
+function checkStartProd(): void {
+  const { scripts } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const startProd = scripts['start:prod'] ?? '';
+  if (startProd !== execForm(/^CMD /).join(' ')) {
+    throw new Error(`the Dockerfile's CMD and start:prod ("${startProd}") differ`);
+  }
+}
+
 /** The JSON array after `CMD` on the last line matching `prefix` in the Dockerfile. */
 function execForm(prefix: RegExp): string[] {
   const joined = dockerfile.replace(/\\\n\s*/g, ' ');
@@ -62,6 +73,8 @@ function run(command: string, args: string[], cwd: string): void {
 }
 
 async function check(): Promise<void> {
+  step('CMD is `npm run start:prod`, which the benchmarks measure');
+  checkStartProd();
   const tmp = mkdtempSync(join(tmpdir(), 'optout-container-'));
   const app = join(tmp, 'opt', 'optout-bot');
   const volume = join(tmp, 'app', 'data');
