@@ -8,6 +8,7 @@ import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import {
   botApiClient,
   botApiFetch,
+  maxConnections,
   useBotApiTransport,
 } from '../../../src/bots/telegram/bot-api-client.js';
 
@@ -220,6 +221,36 @@ describe('the Bot API transport (grammY JSON calls sent by this client)', () => 
       body: '{"chat_id":5,"text":"Étape 1"}',
     });
     expect(api.received[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('sends a burst of calls on a bounded number of connections, the rest waiting their turn', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const api = await serve((request, response) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      // Each answer takes a moment, as over a real network: the burst outnumbers the connections.
+      setTimeout(() => {
+        inFlight -= 1;
+        const { text } = JSON.parse(request.body) as { text: string };
+        json(response, 200, { ok: true, result: { text } });
+      }, 10);
+    });
+    const client = apiOn(api.url);
+    const burst = 3 * maxConnections;
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        client.raw.sendMessage({ chat_id: 5, text: `call ${i}` }),
+      ),
+    );
+    expect(answers.map((a) => (a as unknown as { text: string }).text)).toEqual(
+      Array.from({ length: burst }, (_, i) => `call ${i}`),
+    );
+    expect(api.received).toHaveLength(burst);
+    expect(api.connections.size).toBeLessThanOrEqual(maxConnections);
+    expect(mostInFlight).toBeLessThanOrEqual(maxConnections);
+    // Still calls in parallel, not one after the other.
+    expect(mostInFlight).toBeGreaterThan(1);
   });
 
   it("turns the Bot API's error answer into grammY's GrammyError, whatever the HTTP status", async () => {
