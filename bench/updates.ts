@@ -244,6 +244,7 @@ runPart('updates', async () => {
           'not offered',
           'CPU %',
           'RSS (peak)',
+          'connections opened',
         ],
         (['floor', 'ours'] as const).map((who) => [
           who,
@@ -257,6 +258,7 @@ runPart('updates', async () => {
           String(load[who].outcome.starved),
           fmt(load[who].cpuPercent, 0),
           `${mb(load[who].rss)} (${mb(load[who].peak)})`,
+          String(load[who].connections),
         ]),
       ),
       '',

@@ -33,6 +33,8 @@ export interface Measured {
   readonly peak: number;
   /** CPU used meanwhile by other programs on the machine, in % of one core. */
   readonly othersCpuPercent: number;
+  /** Connections the bot opened to its fake during the phase. */
+  readonly connections: number;
 }
 
 let built: { ours: string[]; floor: string[]; peer: string[] } | undefined;
@@ -143,7 +145,9 @@ async function measurePhase(
   const cpu = cpuMeter(who.child.pid);
   const self = selfCpuMeter();
   const others = othersMeter(() => [who.child.pid]);
+  const connections0 = who.fake.connectionsOpened;
   const outcome = await driver.run(run);
+  const connections = who.fake.connectionsOpened - connections0;
   const { cpuPercent } = cpu.stop();
   const driverCpuPercent = self.stop();
   const othersCpuPercent = others.stop();
@@ -152,9 +156,10 @@ async function measurePhase(
   log(
     `${who.name} ${run.name}: ${outcome.measured.length} updates, p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, ` +
       `dropped ${outcome.dropped}, errors ${outcome.errors}, starved ${outcome.starved}, ` +
-      `CPU ${fmt(cpuPercent, 0)} %, driver ${fmt(driverCpuPercent, 0)} %, others ${fmt(othersCpuPercent, 0)} %, RSS ${mb(rss)}`,
+      `CPU ${fmt(cpuPercent, 0)} %, driver ${fmt(driverCpuPercent, 0)} %, others ${fmt(othersCpuPercent, 0)} %, RSS ${mb(rss)}, ` +
+      `connections opened ${connections}`,
   );
-  return { outcome, cpuPercent, driverCpuPercent, rss, peak, othersCpuPercent };
+  return { outcome, cpuPercent, driverCpuPercent, rss, peak, othersCpuPercent, connections };
 }
 
 /** Stops the contenders' processes and fakes. */

@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import { Bot, GrammyError, InlineKeyboard, InputFile } from 'grammy';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   parseTelegramHtml,
@@ -461,6 +462,25 @@ describe('other methods and the HTTP surface', () => {
     expect(fake.violations).toHaveLength(2);
     await bot.api.deleteMyCommands({ language_code: 'de' });
     expect(fake.commands('default', 'de')).toEqual([]);
+  });
+
+  it('counts the connections clients open to it', async () => {
+    const before = fake.connectionsOpened;
+    const { port } = new URL(fake.apiRoot);
+    const sockets = await Promise.all(
+      [1, 2].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    await waitUntil(() => fake.connectionsOpened === before + 2);
+    for (const socket of sockets) socket.destroy();
+    // Opened, not open: closing them takes nothing off.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.connectionsOpened).toBe(before + 2);
   });
 
   it('records a multipart sendDocument with the file name, size and content', async () => {

@@ -59,6 +59,7 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly faults = new FaultBook();
   private readonly log: CallLog;
   private port = 0;
+  private connections = 0;
 
   constructor(options: FakeTelegramOptions) {
     this.token = options.token ?? DEFAULT_TOKEN;
@@ -98,7 +99,14 @@ class FakeTelegramServer implements FakeTelegram {
     return this.queue.pollPending;
   }
 
+  get connectionsOpened(): number {
+    return this.connections;
+  }
+
   async listen(): Promise<void> {
+    this.server.on('connection', () => {
+      this.connections += 1;
+    });
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => resolve());

@@ -147,6 +147,8 @@ export interface FakeTelegram {
   readonly violations: readonly RecordedCall[];
   /** True while a `getUpdates` long poll is being held. */
   readonly pollPending: boolean;
+  /** TCP connections the bot has opened to this server so far (each costs both ends a setup). */
+  readonly connectionsOpened: number;
 
   /** Registers (or returns the existing) user. The bot cannot message them until `sendText`. */
   user(u: { id: number; firstName: string; languageCode?: string; username?: string }): FakeUser;
