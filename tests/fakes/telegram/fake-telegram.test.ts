@@ -476,8 +476,11 @@ describe('other methods and the HTTP surface', () => {
           }),
       ),
     );
-    await waitUntil(() => fake.connectionsOpened === before + 2);
-    for (const socket of sockets) socket.destroy();
+    try {
+      await waitUntil(() => fake.connectionsOpened === before + 2);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
     // Opened, not open: closing them takes nothing off.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fake.connectionsOpened).toBe(before + 2);

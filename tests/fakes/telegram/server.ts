@@ -81,6 +81,9 @@ class FakeTelegramServer implements FakeTelegram {
         );
       });
     });
+    this.server.on('connection', () => {
+      this.connections += 1;
+    });
   }
 
   get calls(): readonly RecordedCall[] {
@@ -104,9 +107,6 @@ class FakeTelegramServer implements FakeTelegram {
   }
 
   async listen(): Promise<void> {
-    this.server.on('connection', () => {
-      this.connections += 1;
-    });
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => resolve());
