@@ -132,6 +132,7 @@ runPart('buttons', async () => {
         String(measured.outcome.dropped),
         String(measured.outcome.errors),
         fmt(measured.othersCpuPercent, 0),
+        fmt(measured.stealCpuPercent, 0),
       ]);
     }
     const screen = {
@@ -164,7 +165,18 @@ runPart('buttons', async () => {
       `At ${config.cpuRate} updates/s for ${config.cpuMs / 1000} s:`,
       '',
       table(
-        ['bot', 'updates', 'CPU %', 'CPU per update', 'p50', 'p99', 'dropped', 'wrong', 'others %'],
+        [
+          'bot',
+          'updates',
+          'CPU %',
+          'CPU per update',
+          'p50',
+          'p99',
+          'dropped',
+          'wrong',
+          'others %',
+          'steal %',
+        ],
         perUpdate,
       ),
       '',

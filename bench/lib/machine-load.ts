@@ -5,11 +5,13 @@ import { cpuMs, sleep } from './proc.js';
 /**
  * The whole machine's CPU use, from /proc/stat, so that a run can tell when other programs
  * (tests, builds, other benchmarks) shared the machine with it: their CPU is the machine's
- * minus the benchmark's own processes.
+ * minus the benchmark's own processes. On a virtual machine, the time the host gave this
+ * machine's CPUs to something else (`steal`) is counted apart: it is not a program here, and
+ * it slows every process of the run alike.
  */
 
-/** Busy CPU time of the whole machine so far, in milliseconds (all cores added up). */
-function machineBusyMs(): number {
+/** CPU time of the whole machine so far, in milliseconds (all cores added up). */
+function machineCpuMs(): { readonly busy: number; readonly steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   // cpu user nice system idle iowait irq softirq steal …
   const [user, nice, system, , , irq, softirq, steal] = line
@@ -17,8 +19,8 @@ function machineBusyMs(): number {
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  const busy = [user, nice, system, irq, softirq, steal].reduce<number>((a, b) => a + (b ?? 0), 0);
-  return busy * 10; // USER_HZ = 100
+  const busy = [user, nice, system, irq, softirq].reduce<number>((a, b) => a + (b ?? 0), 0);
+  return { busy: busy * 10, steal: (steal ?? 0) * 10 }; // USER_HZ = 100
 }
 
 /** This process's CPU time so far, in milliseconds. */
@@ -33,14 +35,27 @@ const selfMs = (): number => {
  */
 export function othersMeter(pids: () => readonly number[]): { stop(): number } {
   const ours = () => selfMs() + pids().reduce((sum, pid) => sum + safeCpuMs(pid), 0);
-  const machine0 = machineBusyMs();
+  const machine0 = machineCpuMs().busy;
   const ours0 = ours();
   const wall0 = performance.now();
   return {
     stop() {
-      const others = machineBusyMs() - machine0 - (ours() - ours0);
+      const others = machineCpuMs().busy - machine0 - (ours() - ours0);
       return Math.max(0, (others / (performance.now() - wall0)) * 100);
     },
+  };
+}
+
+/**
+ * Measures, over a span, the CPU time the host took from this virtual machine (`steal` in
+ * /proc/stat: a CPU of this machine had work but the host ran something else), in % of one
+ * core. 0 on a machine that is not virtual, or whose host does not report it.
+ */
+export function stealMeter(): { stop(): number } {
+  const steal0 = machineCpuMs().steal;
+  const wall0 = performance.now();
+  return {
+    stop: () => ((machineCpuMs().steal - steal0) / (performance.now() - wall0)) * 100,
   };
 }
 
