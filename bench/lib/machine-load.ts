@@ -31,7 +31,8 @@ const selfMs = (): number => {
 
 /**
  * Measures, over a span, the CPU used by everything on the machine except this process and
- * the processes `pids()` names (the benchmark's own), in % of one core.
+ * the processes `pids()` names (the benchmark's own), in % of one core; the host's steal is
+ * not in it (see {@link stealMeter}).
  */
 export function othersMeter(pids: () => readonly number[]): { stop(): number } {
   const ours = () => selfMs() + pids().reduce((sum, pid) => sum + safeCpuMs(pid), 0);
