@@ -1,4 +1,4 @@
-import { GrammyError, type Bot, type Context } from 'grammy';
+import { GrammyError, type Composer, type Context } from 'grammy';
 import type { Localizer } from '../../app/localize.js';
 import type { Logger } from '../../app/logger.js';
 import type { Actor, Reply, WalkthroughService } from '../../app/service.js';
@@ -78,9 +78,9 @@ export function panelMessage(
  * group admins (checked with `getChatMember` at every use), settings buttons in the group, and
  * forgetting a group's settings when the bot is removed from it.
  */
-export function installCommunityHandlers(bot: Bot, kit: CommunityKit): void {
+export function installCommunityHandlers(routes: Composer<Context>, kit: CommunityKit): void {
   const { service, localizer, log, send, render, answer } = kit;
-  const groups = bot.chatType(['group', 'supergroup']);
+  const groups = routes.chatType(['group', 'supergroup']);
 
   groups.command('optout_panel', async (ctx) => {
     const actor = await adminActor(ctx);
@@ -151,7 +151,7 @@ export function installCommunityHandlers(bot: Bot, kit: CommunityKit): void {
   });
 
   // Removed from a group: that community's settings are deleted.
-  bot.on('my_chat_member', async (ctx, next) => {
+  routes.on('my_chat_member', async (ctx, next) => {
     const community = communityOf(ctx);
     const status = ctx.myChatMember.new_chat_member.status;
     if (!community || (status !== 'left' && status !== 'kicked')) return next();

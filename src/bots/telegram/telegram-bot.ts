@@ -20,6 +20,7 @@ import { helpScreen } from '../../core/menus.js';
 import { text, type Text } from '../../core/text.js';
 import { botApiClient, useBotApiTransport } from './bot-api-client.js';
 import { installCommunityHandlers } from './community.js';
+import { LeanComposer } from './lean-composer.js';
 import { formatScreen, linkMessage, type TelegramMessage } from './format.js';
 import { userHash } from '../../app/user-hash.js';
 
@@ -195,8 +196,11 @@ export function createTelegramBot(
     }
   };
 
-  const privateChat = bot.chatType('private');
-  const groups = bot.chatType(['group', 'supergroup']);
+  // Every handler below hangs off one composer whose filters build nothing per update.
+  const routes = new LeanComposer<Context>();
+  bot.use(routes);
+  const privateChat = routes.chatType('private');
+  const groups = routes.chatType(['group', 'supergroup']);
 
   privateChat.command('start', async (ctx) => {
     const actor = actorOf(ctx);
@@ -283,13 +287,13 @@ export function createTelegramBot(
     );
     await ctx.reply(message.text, { parse_mode: 'HTML', reply_markup: message.reply_markup });
   };
-  installCommunityHandlers(bot, { service, localizer, log, send, render, answer });
+  installCommunityHandlers(routes, { service, localizer, log, send, render, answer });
   groups.command('grok_optout', (ctx) => handOff(ctx, grokGuide));
   groups.command(['start', 'guides', 'status', 'language', 'help'], (ctx) =>
     handOff(ctx, undefined),
   );
 
-  bot.on('callback_query:data', async (ctx) => {
+  routes.on('callback_query:data', async (ctx) => {
     const actor = actorOf(ctx);
     if (!actor) {
       await answer(ctx);
@@ -310,10 +314,10 @@ export function createTelegramBot(
     if (shown.status === 'rejected') throw shown.reason;
     if (answered.status === 'rejected') throw answered.reason;
   });
-  bot.on('callback_query', (ctx) => answer(ctx));
+  routes.on('callback_query', (ctx) => answer(ctx));
 
   // A user who blocks the bot in their private chat: stop writing to them until they come back.
-  bot.on('my_chat_member', async (ctx) => {
+  routes.on('my_chat_member', async (ctx) => {
     if (ctx.chat.type !== 'private') return;
     const status = ctx.myChatMember.new_chat_member.status;
     await service.setReachable(
