@@ -273,7 +273,7 @@ runPart('updates', async () => {
       ),
       '',
       `Ours, first call: p50 ${ms(loadFirst.p50)}, p99 ${ms(loadFirst.p99)}. Ratio at this load: p50 ${fmt(loadScreen.ours.p50 / loadScreen.floor.p50)}, p99 ${fmt(loadScreen.ours.p99 / loadScreen.floor.p99)}.`,
-      `Target (no update dropped, p99 < 50 ms): ${verdict(loadOk)}. Fake API violations: ours ${violations(ours)}, floor ${violations(floor)}. The driver (fakes and simulated users, one process) used ${fmt(load.floor.driverCpuPercent, 0)} % and ${fmt(load.ours.driverCpuPercent, 0)} % of a core; other programs ${fmt(load.floor.othersCpuPercent, 0)} % and ${fmt(load.ours.othersCpuPercent, 0)} %; the host took ${fmt(load.floor.stealCpuPercent, 0)} % and ${fmt(load.ours.stealCpuPercent, 0)} % of a core from this machine (steal).`,
+      `Target (no update dropped, p99 < 50 ms): ${verdict(loadOk)}. Fake API violations: ours ${violations(ours)}, floor ${violations(floor)}. The driver (fakes and simulated users, one process) used ${fmt(load.floor.driverCpuPercent, 0)} % and ${fmt(load.ours.driverCpuPercent, 0)} % of a core, with ${load.floor.driverFullCollections} and ${load.ours.driverFullCollections} full garbage collections of its heap; other programs ${fmt(load.floor.othersCpuPercent, 0)} % and ${fmt(load.ours.othersCpuPercent, 0)} %; the host took ${fmt(load.floor.stealCpuPercent, 0)} % and ${fmt(load.ours.stealCpuPercent, 0)} % of a core from this machine (steal).`,
       '',
     ].join('\n');
   } finally {

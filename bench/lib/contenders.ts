@@ -2,7 +2,14 @@ import { startFakeTelegram, type FakeTelegram } from '../../tests/fakes/telegram
 import { othersMeter, stealMeter, waitForQuiet } from './machine-load.js';
 import { log, smoke } from './part.js';
 import { buildBenchBots, buildBot } from './build.js';
-import { cpuMeter, memory, selfCpuMeter, startNode, type Child } from './proc.js';
+import {
+  cpuMeter,
+  fullCollectionsMeter,
+  memory,
+  selfCpuMeter,
+  startNode,
+  type Child,
+} from './proc.js';
 import { fmt, mb, ms, summarize } from './stats.js';
 import { LoadDriver, screenLatencies, type PhaseOutcome, type Script } from './telegram-load.js';
 
@@ -29,6 +36,8 @@ export interface Measured {
   readonly cpuPercent: number;
   /** This process's (the fake and the simulated users) CPU, in % of one core. */
   readonly driverCpuPercent: number;
+  /** This process's full garbage collections during the phase. */
+  readonly driverFullCollections: number;
   readonly rss: number;
   readonly peak: number;
   /** CPU used meanwhile by other programs on the machine, in % of one core. */
@@ -146,6 +155,7 @@ async function measurePhase(
 ): Promise<Measured> {
   const cpu = cpuMeter(who.child.pid);
   const self = selfCpuMeter();
+  const fullCollections = fullCollectionsMeter();
   const others = othersMeter(() => [who.child.pid]);
   const steal = stealMeter();
   const connections0 = who.fake.connectionsOpened;
@@ -153,6 +163,7 @@ async function measurePhase(
   const connections = who.fake.connectionsOpened - connections0;
   const { cpuPercent } = cpu.stop();
   const driverCpuPercent = self.stop();
+  const driverFullCollections = fullCollections.stop();
   const othersCpuPercent = others.stop();
   const stealCpuPercent = steal.stop();
   const { rss, peak } = memory(who.child.pid);
@@ -160,13 +171,14 @@ async function measurePhase(
   log(
     `${who.name} ${run.name}: ${outcome.measured.length} updates, p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, ` +
       `dropped ${outcome.dropped}, errors ${outcome.errors}, starved ${outcome.starved}, ` +
-      `CPU ${fmt(cpuPercent, 0)} %, driver ${fmt(driverCpuPercent, 0)} %, others ${fmt(othersCpuPercent, 0)} %, steal ${fmt(stealCpuPercent, 0)} %, RSS ${mb(rss)}, ` +
+      `CPU ${fmt(cpuPercent, 0)} %, driver ${fmt(driverCpuPercent, 0)} % (${driverFullCollections} full GCs), others ${fmt(othersCpuPercent, 0)} %, steal ${fmt(stealCpuPercent, 0)} %, RSS ${mb(rss)}, ` +
       `connections opened ${connections}`,
   );
   return {
     outcome,
     cpuPercent,
     driverCpuPercent,
+    driverFullCollections,
     rss,
     peak,
     othersCpuPercent,

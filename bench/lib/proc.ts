@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 /** The repository root (where `npm start` runs). */
 export const root = join(import.meta.dirname, '..', '..');
@@ -160,6 +161,30 @@ export function selfCpuMeter(): { stop(): number } {
     stop() {
       const used = process.cpuUsage(cpu0);
       return ((used.user + used.system) / 1000 / (performance.now() - wall0)) * 100;
+    },
+  };
+}
+
+/**
+ * Counts this process's full (mark-compact) garbage collections over a span. The driver's are
+ * reported with each phase: on 2 cores their helper threads take CPU from the bot.
+ */
+export function fullCollectionsMeter(): { stop(): number } {
+  let count = 0;
+  const add = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
+      // A 'gc' entry's detail is { kind, flags } (Node's docs; not in this version's types).
+      const { detail } = entry as { detail?: { kind?: number } };
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) count += 1;
+    }
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      add(observer.takeRecords());
+      observer.disconnect();
+      return count;
     },
   };
 }
