@@ -13,7 +13,7 @@
  */
 import { mean, phase, startContender, stopAll, type Contender } from './lib/contenders.js';
 import { waitForQuiet } from './lib/machine-load.js';
-import { log, machine, pickUsers, runPart } from './lib/part.js';
+import { log, machine, pickUsers, runDriverPart } from './lib/part.js';
 import { isFresh, oursDatabase, scratchDir, telegramId } from './lib/seed.js';
 import { fmt, ms, summarize, table } from './lib/stats.js';
 import { firstLatencies, screenLatencies, type UpdateRecord } from './lib/telegram-load.js';
@@ -42,7 +42,7 @@ const config = {
   drainMs: 10_000,
 };
 
-runPart('buttons', async () => {
+runDriverPart('buttons', async () => {
   const scratch = scratchDir('buttons');
   const contenders: Contender[] = [];
   try {

@@ -15,7 +15,7 @@ import {
   type Measured,
 } from './lib/contenders.js';
 import { waitForQuiet } from './lib/machine-load.js';
-import { machine, pickUsers, runPart, size, smoke } from './lib/part.js';
+import { machine, pickUsers, runDriverPart, size, smoke } from './lib/part.js';
 import { isFresh, oursDatabase, peerDatabase, scratchDir, telegramId } from './lib/seed.js';
 import { fmt, mb, ms, summarize, table, verdict } from './lib/stats.js';
 import { scriptSteps, screenLatencies, type UpdateRecord } from './lib/telegram-load.js';
@@ -33,7 +33,7 @@ const config = {
   drainMs: 10_000,
 };
 
-runPart('peer-walkthrough', async () => {
+runDriverPart('peer-walkthrough', async () => {
   const scratch = scratchDir('peer-walkthrough');
   const contenders: Contender[] = [];
   try {

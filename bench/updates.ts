@@ -17,7 +17,7 @@ import {
   type Measured,
 } from './lib/contenders.js';
 import { waitForQuiet } from './lib/machine-load.js';
-import { log, machine, pickUsers, runPart, size, smoke } from './lib/part.js';
+import { log, machine, pickUsers, runDriverPart, size, smoke } from './lib/part.js';
 import { isFresh, oursDatabase, scratchDir, telegramId } from './lib/seed.js';
 import { fmt, ms, mb, summarize, table, verdict, type Summary } from './lib/stats.js';
 import {
@@ -58,7 +58,7 @@ function latencyRow(name: string, s: Summary): string[] {
   return [name, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)];
 }
 
-runPart('updates', async () => {
+runDriverPart('updates', async () => {
   const scratch = scratchDir('updates');
   const contenders: Contender[] = [];
   try {

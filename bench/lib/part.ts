@@ -24,10 +24,16 @@ export const skippedExitCode = 3;
 /**
  * Runs a benchmark part: prints its Markdown report on standard output, and exits non-zero
  * only if the part could not run (an exception: 1; skipped, with the reason printed: 3),
- * never because a target was missed.
+ * never because a target was missed. A part whose process only drives bots that run in
+ * processes of their own passes `driver: true`, and runs with {@link driverFlags}; a part that
+ * runs our code in its own process (the reminder claim and dispatch) does not.
  */
-export function runPart(name: string, body: () => Promise<string | { skipped: string }>): void {
-  if (relaunchedWithDriverFlags()) return;
+export function runPart(
+  name: string,
+  body: () => Promise<string | { skipped: string }>,
+  options: { readonly driver?: boolean } = {},
+): void {
+  if (options.driver === true && relaunchedWithDriverFlags()) return;
   const started = performance.now();
   log(`${name}: starting${smoke ? ' (smoke size)' : ''}`);
   raisePriority();
@@ -66,7 +72,7 @@ export function runPart(name: string, body: () => Promise<string | { skipped: st
  * slow episodes of part 1 began near them). With a 1 GB initial old generation the driver runs
  * a phase without one. It is a limit, not memory taken: the heap grows only as far as the run's
  * garbage goes (a few hundred MB for part 1). The bots get none of this (they keep the flags of
- * `npm run start:prod`).
+ * `npm run start:prod`), nor does our code run in a part's own process.
  */
 export const driverFlags: readonly string[] = ['--initial-old-space-size=1024'];
 
@@ -92,6 +98,12 @@ function relaunchedWithDriverFlags(): boolean {
   child.once('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 130)));
   return true;
 }
+
+/** {@link runPart} for a part whose process only drives bots running in processes of their own. */
+export const runDriverPart = (
+  name: string,
+  body: () => Promise<string | { skipped: string }>,
+): void => runPart(name, body, { driver: true });
 
 /** The niceness the benchmark runs at when allowed (children inherit it). */
 export const benchNiceness = -10;
