@@ -24,16 +24,9 @@ export const skippedExitCode = 3;
 /**
  * Runs a benchmark part: prints its Markdown report on standard output, and exits non-zero
  * only if the part could not run (an exception: 1; skipped, with the reason printed: 3),
- * never because a target was missed. A part whose process only drives bots that run in
- * processes of their own passes `driver: true`, and runs with {@link driverFlags}; a part that
- * runs our code in its own process (the reminder claim and dispatch) does not.
+ * never because a target was missed.
  */
-export function runPart(
-  name: string,
-  body: () => Promise<string | { skipped: string }>,
-  options: { readonly driver?: boolean } = {},
-): void {
-  if (options.driver === true && relaunchedWithDriverFlags()) return;
+export function runPart(name: string, body: () => Promise<string | { skipped: string }>): void {
   const started = performance.now();
   log(`${name}: starting${smoke ? ' (smoke size)' : ''}`);
   raisePriority();
@@ -72,10 +65,21 @@ export function runPart(
  * slow episodes of part 1 began near them). With a 1 GB initial old generation the driver runs
  * a phase without one. It is a limit, not memory taken: the heap grows only as far as the run's
  * garbage goes (V8's sampling heap profiler counted about 400 MB promoted over a focused run of
- * `buttons.ts`). The bots get none of this (they keep the flags of
- * `npm run start:prod`), nor does our code run in a part's own process.
+ * `buttons.ts`). The bots keep the flags of `npm run start:prod`.
  */
 export const driverFlags: readonly string[] = ['--initial-old-space-size=1024'];
+
+/**
+ * {@link runPart} for a part whose process only drives bots running in processes of their own,
+ * with {@link driverFlags}. A part that runs our code in its own process (the reminder claim
+ * and dispatch) uses `runPart`, with Node's defaults.
+ */
+export function runDriverPart(
+  name: string,
+  body: () => Promise<string | { skipped: string }>,
+): void {
+  if (!relaunchedWithDriverFlags()) runPart(name, body);
+}
 
 /**
  * Runs this part again with {@link driverFlags} when the process was started without them
@@ -86,25 +90,14 @@ export const driverFlags: readonly string[] = ['--initial-old-space-size=1024'];
 function relaunchedWithDriverFlags(): boolean {
   const missing = driverFlags.filter((flag) => !process.execArgv.includes(flag));
   if (missing.length === 0) return false;
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, ...missing, ...process.argv.slice(1)],
-    {
-      stdio: 'inherit',
-    },
-  );
+  const args = [...process.execArgv, ...missing, ...process.argv.slice(1)];
+  const child = spawn(process.execPath, args, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => child.kill(signal));
   }
   child.once('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 130)));
   return true;
 }
-
-/** {@link runPart} for a part whose process only drives bots running in processes of their own. */
-export const runDriverPart = (
-  name: string,
-  body: () => Promise<string | { skipped: string }>,
-): void => runPart(name, body, { driver: true });
 
 /** The niceness the benchmark runs at when allowed (children inherit it). */
 export const benchNiceness = -10;
