@@ -212,6 +212,7 @@ class FakeTelegramServer implements FakeTelegram {
     response: ApiResponse,
     receivedAt: number,
   ): void {
+    let answeredAt = performance.now();
     if (!res.headersSent && !res.destroyed) {
       const body = JSON.stringify(response);
       const code = response.ok ? 200 : response.error_code;
@@ -219,9 +220,12 @@ class FakeTelegramServer implements FakeTelegram {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
       });
+      // Read just before the write, not after it: the write wakes the client, and on a machine
+      // with few cores the scheduler may run the client before this process resumes, so a
+      // clock read after `end` could come later than the client's next request.
+      answeredAt = performance.now();
       res.end(body);
     }
-    const answeredAt = performance.now();
     this.log.record({ method, params, response, outcome, at: Date.now(), receivedAt, answeredAt });
   }
 

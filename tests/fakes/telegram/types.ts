@@ -58,8 +58,8 @@ export interface RecordedCall {
   /** `performance.now()` of the fake's process when the request arrived (benchmarks). */
   readonly receivedAt: number;
   /**
-   * `performance.now()` when the answer was written; for a `getUpdates` answer, when its updates
-   * left the fake (benchmarks).
+   * `performance.now()` just before the answer was written (after it was serialised); for a
+   * `getUpdates` answer, when its updates left the fake (benchmarks).
    */
   readonly answeredAt: number;
 }
