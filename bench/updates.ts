@@ -132,10 +132,11 @@ runDriverPart('updates', async () => {
       ours: await phase(ours, driversOf(ours).load, loadRun),
     };
 
-    const screen = {
-      floor: summarize(screenLatencies(merge(latency.floor))),
-      ours: summarize(screenLatencies(merge(latency.ours))),
+    const screenMs = {
+      floor: screenLatencies(merge(latency.floor)),
+      ours: screenLatencies(merge(latency.ours)),
     };
+    const screen = { floor: summarize(screenMs.floor), ours: summarize(screenMs.ours) };
     const first = summarize(firstLatencies(merge(latency.ours)));
     const loadScreen = {
       floor: summarize(screenLatencies(load.floor.outcome.measured)),
@@ -159,11 +160,7 @@ runDriverPart('updates', async () => {
     const ratio50 = screen.ours.p50 / screen.floor.p50;
     const ratio99 = screen.ours.p99 / screen.floor.p99;
     const interval = (p: number) => {
-      const { low, high } = ratioInterval(
-        screenLatencies(merge(latency.ours)),
-        screenLatencies(merge(latency.floor)),
-        p,
-      );
+      const { low, high } = ratioInterval(screenMs.ours, screenMs.floor, p);
       return `${fmt(low)}–${fmt(high)}`;
     };
     const loadOk =
