@@ -1,11 +1,14 @@
 /** Small statistics and formatting helpers shared by the benchmarks. */
 
+/** The nearest rank (1…n) of the `p`-th percentile (0–100) among `n` sorted values. */
+const nearestRank = (p: number, n: number): number =>
+  Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+
 /** The `p`-th percentile (0–100) of `values` by the nearest-rank method; NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
+  return sorted[nearestRank(p, sorted.length) - 1] ?? Number.NaN;
 }
 
 /** The median of `values` (the 50th percentile). */
@@ -54,7 +57,7 @@ function resampledPercentile(sorted: readonly number[], p: number, random: () =>
     const drawn = Math.floor(random() * n);
     counts[drawn] = (counts[drawn] ?? 0) + 1;
   }
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+  const rank = nearestRank(p, n);
   let seen = 0;
   for (let i = 0; i < n; i += 1) {
     seen += counts[i] ?? 0;
